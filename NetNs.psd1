@@ -1,0 +1,28 @@
+@{
+    RootModule             = 'NetNs.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '5b6f0c1e-7f43-4d8a-9a51-2e3c8d9b4a10'
+    Author                 = 'NetNs developers'
+    CompanyName            = 'NetNs'
+    Copyright              = '(c) NetNs developers. MIT License.'
+    Description            = 'Build and run Linux network labs from PowerShell: network namespaces, veth pairs, addresses, Open vSwitch bridges, ports and 802.1Q VLANs, DHCP, and commands run inside namespaces, as typed objects that pipe between cmdlets.'
+    PowerShellVersion      = '7.4'
+    CompatiblePSEditions   = @('Core')
+    FormatsToProcess       = @('NetNs.Format.ps1xml')
+    CmdletsToExport        = @(
+        'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Enter-NetNamespace',
+        'Invoke-InNamespace',
+        'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
+        'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
+        'Test-NetNamespaceConnection'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('Linux', 'network', 'netns', 'namespace', 'veth', 'OpenvSwitch', 'OVS', 'VLAN', 'DHCP', 'lab', 'PSEdition_Core')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

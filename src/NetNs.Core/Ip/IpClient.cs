@@ -1,0 +1,307 @@
+using NetNs.Core.Errors;
+using NetNs.Core.Models;
+using NetNs.Core.Native;
+using NetNs.Core.Process;
+using NetNs.Core.Validation;
+
+namespace NetNs.Core.Ip;
+
+/// <summary>
+/// Namespace, link and address operations on the real kernel through <c>ip</c>. Every method
+/// validates its input before it runs anything and throws <see cref="NetNsException"/> on failure.
+/// The namespace "" is the root namespace.
+/// </summary>
+public sealed class IpClient
+{
+    private readonly IToolRunner _runner;
+    private readonly CancellationToken _ct;
+
+    /// <summary>Creates a client.</summary>
+    public IpClient(IToolRunner runner, CancellationToken cancellationToken = default)
+    {
+        _runner = runner;
+        _ct = cancellationToken;
+    }
+
+    /// <summary>Hooks run before a namespace is removed (e.g. stopping DHCP servers inside). Receives the namespace name.</summary>
+    public static event Action<string, IToolRunner, CancellationToken>? NamespaceRemoving;
+
+    private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
+
+    /// <summary>True when /run/netns/NAME exists.</summary>
+    public static bool NamespaceExists(string name) => File.Exists(Path.Combine(NetnsPids.RunDirectory, name));
+
+    /// <summary>Throws <c>NamespaceNotFound</c> (ObjectNotFound) unless <paramref name="namespace"/> is "" or exists.</summary>
+    public static void RequireNamespace(string @namespace, string parameter = "Namespace")
+    {
+        if (string.IsNullOrEmpty(@namespace)) return;
+        Validate.NamespaceName(@namespace, parameter);
+        if (!NamespaceExists(@namespace))
+            throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound,
+                $"Namespace '{@namespace}' (-{parameter}) does not exist. Create it with New-NetNamespace, or list namespaces with Get-NetNamespace.", @namespace);
+    }
+
+    /// <summary>All named namespaces with their ids and pids.</summary>
+    public List<NetNamespace> GetNamespaces()
+    {
+        var names = NetnsPids.ListNames();
+        if (names.Count == 0) return new List<NetNamespace>();
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var r = Run(IpCommands.NetnsListId());
+        if (r.Succeeded)
+        {
+            foreach (var (id, name) in IpJson.ParseNetnsIds(r.StandardOutput))
+                if (name is not null) ids[name] = id;
+        }
+        var pids = NetnsPids.Scan(names);
+        return names.Select(n => new NetNamespace(n, ids.TryGetValue(n, out var id) ? id : null, pids[n])).ToList();
+    }
+
+    /// <summary>One namespace, or throws <c>NamespaceNotFound</c>.</summary>
+    public NetNamespace GetNamespace(string name)
+    {
+        RequireNamespace(name, "Name");
+        return GetNamespaces().FirstOrDefault(n => n.Name == name)
+            ?? throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{name}' does not exist.", name);
+    }
+
+    /// <summary>Creates a namespace (<c>ip netns add</c>). Throws <c>NamespaceExists</c> when it exists.</summary>
+    public NetNamespace CreateNamespace(string name)
+    {
+        Validate.NamespaceName(name);
+        if (NamespaceExists(name))
+            throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
+        Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
+            (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
+        return new NetNamespace(name, null, Array.Empty<int>());
+    }
+
+    /// <summary>
+    /// Removes a namespace so that it is really gone: refuses (<c>NamespaceInUse</c>, ResourceUnavailable) while
+    /// processes run inside unless <paramref name="force"/>, which stops them (SIGTERM, then SIGKILL after
+    /// <paramref name="killTimeout"/>). Deletes its veth pairs first, so their peers in other namespaces vanish
+    /// before this returns.
+    /// </summary>
+    public void RemoveNamespace(string name, bool force, TimeSpan? killTimeout = null)
+    {
+        RequireNamespace(name, "Name");
+        NamespaceRemoving?.Invoke(name, _runner, _ct);
+        var pids = NetnsPids.Scan(new[] { name })[name];
+        if (pids.Count > 0)
+        {
+            if (!force)
+                throw new NetNsException("NamespaceInUse", NetNsErrorCategory.ResourceUnavailable,
+                    $"Namespace '{name}' still has processes running inside (pids {string.Join(", ", pids)}). Stop them, or use -Force to stop them and remove the namespace.", name);
+            StopProcesses(pids, killTimeout ?? TimeSpan.FromSeconds(5));
+        }
+        var veths = GetRawLinks(name).Where(l => l.Kind == "veth").Select(l => l.Name).ToList();
+        if (veths.Count > 0)
+            Run(IpCommands.Batch(name, veths.Select(v => new[] { "link", "del", "dev", v }), force: true));
+        Run(IpCommands.NetnsDelete(name)).ThrowIfFailed("RemoveNamespaceFailed", name, $"Cannot remove namespace '{name}'",
+            (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+    }
+
+    private void StopProcesses(List<int> pids, TimeSpan timeout)
+    {
+        foreach (var p in pids) Signals.Send(p, Signals.Term);
+        var deadline = DateTime.UtcNow + timeout;
+        while (pids.Any(Signals.Alive) && DateTime.UtcNow < deadline)
+        {
+            _ct.ThrowIfCancellationRequested();
+            Thread.Sleep(20);
+        }
+        foreach (var p in pids.Where(Signals.Alive)) Signals.Send(p, Signals.Kill);
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (pids.Any(Signals.Alive) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+    }
+
+    /// <summary>The links of a namespace as parsed from <c>ip -j -d link show</c>, peers unresolved.</summary>
+    public List<RawLink> GetRawLinks(string @namespace, string? name = null)
+    {
+        var r = Run(IpCommands.LinkShow(@namespace, name));
+        if (!r.Succeeded)
+        {
+            if (name is not null && KernelErrors.Classify(r.StandardError) == NetNsErrorCategory.ObjectNotFound && (string.IsNullOrEmpty(@namespace) || NamespaceExists(@namespace)))
+                throw LinkNotFound(@namespace, name);
+            r.ThrowIfFailed("GetLinkFailed", name ?? @namespace, $"Cannot list links in {Describe(@namespace)}",
+                (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        }
+        return IpJson.ParseLinks(r.StandardOutput);
+    }
+
+    /// <summary>The links of a namespace, veth peers resolved to (name, namespace).</summary>
+    public List<NetLink> GetLinks(string @namespace, string? name = null)
+    {
+        RequireNamespace(@namespace);
+        var raw = GetRawLinks(@namespace, name);
+        Dictionary<int, string?>? nsids = null;
+        var peerLists = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
+        Dictionary<int, string>? local = null;
+        var result = new List<NetLink>(raw.Count);
+        foreach (var l in raw)
+        {
+            string? peerName = null, peerNs = null;
+            if (l.Kind == "veth" && l.LinkIndex is { } peerIndex)
+            {
+                if (l.LinkNetnsId is { } nsid)
+                {
+                    nsids ??= ParseIds(@namespace);
+                    if (nsids.TryGetValue(nsid, out var n)) peerNs = n ?? (string.IsNullOrEmpty(@namespace) ? null : "");
+                    else if (!string.IsNullOrEmpty(@namespace)) peerNs = "";
+                    if (peerNs is not null)
+                    {
+                        if (!peerLists.TryGetValue(peerNs, out var map))
+                        {
+                            map = TryIndexMap(peerNs);
+                            peerLists[peerNs] = map;
+                        }
+                        map.TryGetValue(peerIndex, out peerName);
+                    }
+                }
+                else
+                {
+                    peerNs = @namespace;
+                    local ??= name is null ? raw.ToDictionary(x => x.IfIndex, x => x.Name) : TryIndexMap(@namespace);
+                    local.TryGetValue(peerIndex, out peerName);
+                }
+            }
+            var admin = l.Flags.Contains("UP") ? "UP" : "DOWN";
+            result.Add(new NetLink(@namespace, l.Name, l.IfIndex, l.Kind, admin, l.OperState, l.MacAddress, l.Mtu,
+                peerName, peerNs, l.Kind == "veth" ? l.LinkIndex : null, l.Master, l.Flags, l.Alias));
+        }
+        return result;
+    }
+
+    private Dictionary<int, string?> ParseIds(string @namespace)
+    {
+        var r = Run(IpCommands.NetnsListId(@namespace));
+        return r.Succeeded ? IpJson.ParseNetnsIds(r.StandardOutput) : new Dictionary<int, string?>();
+    }
+
+    private Dictionary<int, string> TryIndexMap(string @namespace)
+    {
+        var r = Run(new ToolCommand(IpCommands.Ip, string.IsNullOrEmpty(@namespace) ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", @namespace, "link", "show" }));
+        if (!r.Succeeded) return new Dictionary<int, string>();
+        return IpJson.ParseLinks(r.StandardOutput).ToDictionary(x => x.IfIndex, x => x.Name);
+    }
+
+    /// <summary>One link, or throws <c>LinkNotFound</c> (ObjectNotFound).</summary>
+    public NetLink GetLink(string @namespace, string name, string parameter = "Name")
+    {
+        Validate.InterfaceName(name, parameter);
+        return GetLinks(@namespace, name).FirstOrDefault() ?? throw LinkNotFound(@namespace, name);
+    }
+
+    /// <summary>True when the link exists in the namespace.</summary>
+    public bool LinkExists(string @namespace, string name) => Run(IpCommands.LinkShow(@namespace, name)).Succeeded;
+
+    /// <summary>The error for a missing link.</summary>
+    public static NetNsException LinkNotFound(string @namespace, string name) =>
+        new("LinkNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{name}' does not exist in {Describe(@namespace)}. List links with Get-NetLink{(string.IsNullOrEmpty(@namespace) ? "" : " -Namespace " + @namespace)}.", Target(@namespace, name));
+
+    /// <summary>"namespace 'x'" or "the root namespace".</summary>
+    public static string Describe(string @namespace) => string.IsNullOrEmpty(@namespace) ? "the root namespace" : $"namespace '{@namespace}'";
+
+    /// <summary>A display target "ns/name" or "name".</summary>
+    public static string Target(string @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : @namespace + "/" + name;
+
+    /// <summary>
+    /// Creates a veth pair with each end directly in its namespace, in one kernel call; the MTU, when given,
+    /// is set on both ends. Checks names, MTU and namespaces first, so a failure leaves nothing behind.
+    /// </summary>
+    public VethPair AddVeth(string name, string @namespace, string peerName, string peerNamespace, int? mtu)
+    {
+        ValidateVeth(name, @namespace, peerName, peerNamespace, mtu);
+        Run(IpCommands.VethAdd(name, @namespace, peerName, peerNamespace, mtu)).ThrowIfFailed("AddVethFailed", Target(@namespace, name),
+            $"Cannot create veth pair '{name}'/'{peerName}'", (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        return new VethPair(name, @namespace, peerName, peerNamespace, mtu);
+    }
+
+    /// <summary>The checks <see cref="AddVeth"/> makes before touching the kernel.</summary>
+    public static void ValidateVeth(string name, string @namespace, string peerName, string peerNamespace, int? mtu)
+    {
+        Validate.InterfaceName(name, "Name");
+        Validate.InterfaceName(peerName, "PeerName");
+        if (mtu is not null) Validate.Mtu(mtu.Value);
+        if (name == peerName && @namespace == peerNamespace)
+            throw new NetNsException("InvalidPeerName", NetNsErrorCategory.InvalidArgument,
+                $"-Name and -PeerName are both '{name}' in the same namespace; the two ends of a veth pair need different names.", name);
+        RequireNamespace(@namespace, "Namespace");
+        RequireNamespace(peerNamespace, "PeerNamespace");
+    }
+
+    /// <summary>Moves a link to another namespace (it arrives DOWN, without addresses).</summary>
+    public NetLink MoveLink(string @namespace, string name, string destination)
+    {
+        Validate.InterfaceName(name);
+        RequireNamespace(@namespace);
+        RequireNamespace(destination, "Destination");
+        if (@namespace == destination)
+            throw new NetNsException("SameNamespace", NetNsErrorCategory.InvalidArgument, $"Link '{name}' is already in {Describe(destination)}.", Target(@namespace, name));
+        if (!LinkExists(@namespace, name)) throw LinkNotFound(@namespace, name);
+        if (LinkExists(destination, name))
+            throw new NetNsException("LinkExists", NetNsErrorCategory.ResourceExists, $"A link named '{name}' already exists in {Describe(destination)}.", Target(destination, name));
+        Run(IpCommands.LinkMove(@namespace, name, destination, Environment.ProcessId)).ThrowIfFailed("MoveLinkFailed", Target(@namespace, name),
+            $"Cannot move link '{name}' to {Describe(destination)}", (NetNsErrorCategory.ResourceExists, "LinkExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+        return GetLink(destination, name);
+    }
+
+    /// <summary>Changes state, MTU, MAC address, name or alias of a link in one command.</summary>
+    public void SetLink(string @namespace, string name, bool? up, int? mtu, string? mac, string? newName, string? alias = null)
+    {
+        Run(IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias)).ThrowIfFailed("SetLinkFailed", Target(@namespace, name),
+            $"Cannot change link '{name}' in {Describe(@namespace)}", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
+    }
+
+    /// <summary>Deletes a link; for a veth, both ends go.</summary>
+    public void RemoveLink(string @namespace, string name)
+    {
+        Run(IpCommands.LinkDelete(@namespace, name)).ThrowIfFailed("RemoveLinkFailed", Target(@namespace, name),
+            $"Cannot remove link '{name}' from {Describe(@namespace)}", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+    }
+
+    /// <summary>Addresses in a namespace, optionally of one link.</summary>
+    public List<NetAddress> GetAddresses(string @namespace, string? name = null)
+    {
+        RequireNamespace(@namespace);
+        var r = Run(IpCommands.AddressShow(@namespace, name));
+        if (!r.Succeeded)
+        {
+            if (name is not null) throw LinkNotFound(@namespace, name);
+            r.ThrowIfFailed("GetAddressFailed", @namespace, $"Cannot list addresses in {Describe(@namespace)}");
+        }
+        return IpJson.ParseAddresses(r.StandardOutput, @namespace);
+    }
+
+    /// <summary>Adds an address (CIDR) to a link.</summary>
+    public NetAddress AddAddress(string @namespace, string name, string cidr)
+    {
+        var (ip, prefix) = Validate.Cidr(cidr);
+        var normal = ip + "/" + prefix;
+        Run(IpCommands.AddressAdd(@namespace, name, normal)).ThrowIfFailed("AddAddressFailed", Target(@namespace, name),
+            $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
+            (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+        return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, "global");
+    }
+
+    /// <summary>Removes an address (CIDR) from a link.</summary>
+    public void RemoveAddress(string @namespace, string name, string cidr)
+    {
+        var (ip, prefix) = Validate.Cidr(cidr);
+        var normal = ip + "/" + prefix;
+        var r = Run(IpCommands.AddressDelete(@namespace, name, normal));
+        if (r.Succeeded) return;
+        if (r.StandardError.Contains("Cannot assign requested address", StringComparison.Ordinal))
+            throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{name}' in {Describe(@namespace)} has no address {normal}.", Target(@namespace, name));
+        r.ThrowIfFailed("RemoveAddressFailed", Target(@namespace, name), $"Cannot remove address {normal} from link '{name}'",
+            (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+    }
+
+    /// <summary>Pings from inside a namespace. Never throws for an unreachable target: the result says so.</summary>
+    public PingResult Ping(string @namespace, string target, int count, double timeoutSeconds, double intervalSeconds)
+    {
+        RequireNamespace(@namespace);
+        var r = Run(IpCommands.Ping(@namespace, target, count, timeoutSeconds, intervalSeconds));
+        return PingParser.Parse(@namespace, target, count, r.StandardOutput, r.StandardError);
+    }
+}

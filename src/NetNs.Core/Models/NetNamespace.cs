@@ -1,0 +1,38 @@
+namespace NetNs.Core.Models;
+
+/// <summary>
+/// A named network namespace (<c>ip netns</c>): a bind mount under /run/netns holding its own
+/// interfaces, addresses, routes and firewall.
+/// </summary>
+public sealed class NetNamespace
+{
+    /// <summary>Creates the object.</summary>
+    public NetNamespace(string name, int? id, IReadOnlyList<int> processIds, bool exists = true)
+    {
+        Name = name;
+        Id = id;
+        ProcessIds = processIds;
+        Exists = exists;
+    }
+
+    /// <summary>The namespace name (a file name under /run/netns).</summary>
+    public string Name { get; }
+
+    /// <summary>Same as <see cref="Name"/>; lets the object bind to the -Namespace parameter of other cmdlets.</summary>
+    public string Namespace => Name;
+
+    /// <summary>The netns id the root namespace assigned to it (<c>ip netns list-id</c>), or null when none is assigned.</summary>
+    public int? Id { get; }
+
+    /// <summary>Ids of the processes running inside (as <c>ip netns pids</c>).</summary>
+    public IReadOnlyList<int> ProcessIds { get; }
+
+    /// <summary>The bind-mount path: /run/netns/NAME.</summary>
+    public string Path => "/run/netns/" + Name;
+
+    /// <summary>False only for the object a creating cmdlet passes on under -WhatIf (nothing was created).</summary>
+    public bool Exists { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Models;
+
+namespace NetNs.Commands.Links;
+
+/// <summary>
+/// <para type="synopsis">Lists network interfaces of a namespace (ip -d link show), with veth peers resolved.</para>
+/// <para type="description">Without -Namespace lists the root namespace. Errors: NamespaceNotFound, LinkNotFound (ObjectNotFound).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "NetLink")]
+[OutputType(typeof(NetLink))]
+public sealed class GetNetLinkCommand : NetNsCmdlet
+{
+    /// <summary>Link names; wildcards allowed.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(LinkNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>The namespace to list; omit or "" for the root namespace.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Only links of this kind (veth, bridge, loopback, device, …); wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string? Kind { get; set; }
+
+    /// <inheritdoc />
+    protected override bool RequiresPrivileges => false;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var ns = NormalizeNamespace(Namespace);
+        Try(() =>
+        {
+            var single = Name is { Length: 1 } && !WildcardPattern.ContainsWildcardCharacters(Name[0]) ? Name[0] : null;
+            List<NetLink> links;
+            if (single is not null)
+            {
+                links = new List<NetLink> { Ip.GetLink(ns, single) };
+            }
+            else
+            {
+                links = Ip.GetLinks(ns);
+            }
+            var kind = Kind is null ? null : new WildcardPattern(Kind, WildcardOptions.IgnoreCase);
+            if (Name is null || single is not null)
+            {
+                WriteObject(links.Where(l => kind is null || kind.IsMatch(l.Kind)), enumerateCollection: true);
+                return;
+            }
+            foreach (var n in Name)
+            {
+                var p = new WildcardPattern(n);
+                var m = links.Where(l => p.IsMatch(l.Name) && (kind is null || kind.IsMatch(l.Kind))).ToList();
+                if (m.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
+                    WriteNetNsError(IpClient.LinkNotFound(ns, n));
+                WriteObject(m, enumerateCollection: true);
+            }
+        });
+    }
+}

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using NetNs.Core.Ip;
+using NetNs.Core.Validation;
+
+namespace NetNs.Commands.Namespaces;
+
+/// <summary>
+/// <para type="synopsis">Removes network namespaces, with their veth pairs and DHCP servers, synchronously.</para>
+/// <para type="description">Refuses while processes run inside (NamespaceInUse, ResourceUnavailable) unless -Force, which
+/// stops them. When the cmdlet returns, the namespace and the peers of its veth ends are gone.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
+{
+    private readonly List<string> _names = new();
+
+    /// <summary>Names of the namespaces to remove; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Stop the processes running inside (SIGTERM, then SIGKILL after 5 seconds) instead of refusing.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var n in Name)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(n))
+            {
+                var p = new WildcardPattern(n);
+                _names.AddRange(NetnsPids.ListNames().Where(x => p.IsMatch(x)));
+            }
+            else _names.Add(n);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        var done = 0;
+        var progress = new ProgressRecord(1, "Removing network namespaces", "Starting");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var name in _names.Distinct(StringComparer.Ordinal))
+        {
+            if (sw.ElapsedMilliseconds > 1000 && _names.Count > 1)
+            {
+                progress.StatusDescription = $"{name} ({done + 1} of {_names.Count})";
+                progress.PercentComplete = 100 * done / _names.Count;
+                WriteProgress(progress);
+            }
+            Try(() =>
+            {
+                Validate.NamespaceName(name);
+                IpClient.RequireNamespace(name, "Name");
+                if (!ShouldProcess(name, IpCommands.NetnsDelete(name).ToString())) return;
+                Ip.RemoveNamespace(name, Force.IsPresent);
+            });
+            done++;
+        }
+        if (sw.ElapsedMilliseconds > 1000 && _names.Count > 1)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+}

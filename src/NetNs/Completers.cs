@@ -1,0 +1,65 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using NetNs.Core.Ip;
+using NetNs.Core.Process;
+
+namespace NetNs;
+
+/// <summary>Shared helpers for argument completers: wildcard matching and quoting.</summary>
+internal static class Completion
+{
+    public static IEnumerable<CompletionResult> Complete(IEnumerable<string> candidates, string wordToComplete, string? toolTipPrefix = null)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var pattern = new WildcardPattern(word.Contains('*') || word.Contains('?') ? word : word + "*", WildcardOptions.IgnoreCase);
+        foreach (var c in candidates.Distinct(StringComparer.Ordinal).OrderBy(x => x, StringComparer.Ordinal))
+        {
+            if (!pattern.IsMatch(c)) continue;
+            var text = c.Any(ch => char.IsWhiteSpace(ch) || "'\"$`;(){}[]@#&|<>,".Contains(ch)) ? "'" + c.Replace("'", "''") + "'" : c;
+            yield return new CompletionResult(text, c, CompletionResultType.ParameterValue, (toolTipPrefix ?? string.Empty) + c);
+        }
+    }
+
+    public static string BoundString(IDictionary fakeBoundParameters, string name)
+    {
+        if (fakeBoundParameters is null || !fakeBoundParameters.Contains(name)) return string.Empty;
+        var v = fakeBoundParameters[name];
+        if (v is PSObject p) v = p.BaseObject;
+        return v switch
+        {
+            string s => s,
+            Array a when a.Length > 0 => a.GetValue(0)?.ToString() ?? string.Empty,
+            _ => v?.ToString() ?? string.Empty,
+        };
+    }
+}
+
+/// <summary>Completes network namespace names (the files under /run/netns).</summary>
+public sealed class NamespaceNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.Complete(NetnsPids.ListNames(), wordToComplete, "netns ");
+}
+
+/// <summary>Completes link names inside the namespace already given with -Namespace (root namespace otherwise).</summary>
+public sealed class LinkNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var ns = Completion.BoundString(fakeBoundParameters, "Namespace");
+        try
+        {
+            if (ns.Length > 0 && !IpClient.NamespaceExists(ns)) return Array.Empty<CompletionResult>();
+            var r = new CliWrapToolRunner().Run(IpCommands.LinkShow(ns));
+            if (!r.Succeeded) return Array.Empty<CompletionResult>();
+            return Completion.Complete(IpJson.ParseLinks(r.StandardOutput).Select(l => l.Name), wordToComplete, "link ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}

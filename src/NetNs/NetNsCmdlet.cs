@@ -1,0 +1,107 @@
+using System.Management.Automation;
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Native;
+using NetNs.Core.Process;
+
+namespace NetNs;
+
+/// <summary>
+/// Base of every NetNs cmdlet: holds the tool runner, cancels running tools on Ctrl+C
+/// (StopProcessing), checks privileges once, writes each command line to -Verbose, and turns
+/// <see cref="NetNsException"/> into ErrorRecords.
+/// </summary>
+public abstract class NetNsCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _cts = new();
+    private int _pipelineThread;
+    private IToolRunner? _runner;
+
+    /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+    protected CancellationToken CancellationToken => _cts.Token;
+
+    /// <summary>False for cmdlets that only read state and may run without root.</summary>
+    protected virtual bool RequiresPrivileges => true;
+
+    /// <summary>The runner all external tools go through.</summary>
+    protected IToolRunner Runner => _runner ??= CreateRunner();
+
+    /// <summary>iproute2 operations bound to this cmdlet's runner and cancellation.</summary>
+    protected IpClient Ip => new(Runner, CancellationToken);
+
+    private IToolRunner CreateRunner()
+    {
+        var runner = new CliWrapToolRunner();
+        runner.CommandStarting = line =>
+        {
+            if (Environment.CurrentManagedThreadId == _pipelineThread) WriteVerbose(line);
+        };
+        return runner;
+    }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        _pipelineThread = Environment.CurrentManagedThreadId;
+        if (RequiresPrivileges && !Privileges.CanManageNamespaces())
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new UnauthorizedAccessException($"{MyInvocation.MyCommand.Name} needs root or the capabilities CAP_NET_ADMIN and CAP_SYS_ADMIN to manage network namespaces, links and switches. Run pwsh as root (e.g. 'sudo pwsh').") ,
+                "NotRoot", ErrorCategory.PermissionDenied, Environment.UserName));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cts.Cancel();
+
+    /// <summary>Maps a NetNs failure to an ErrorRecord.</summary>
+    protected static ErrorRecord ToErrorRecord(NetNsException ex)
+    {
+        var category = Enum.TryParse<ErrorCategory>(ex.Category.ToString(), out var c) ? c : ErrorCategory.NotSpecified;
+        var record = new ErrorRecord(ex, ex.ErrorId, category, ex.Target);
+        if (ex.ErrorId == "ToolNotFound" && ex.Target is string tool && ToolLocator.PackageOf(tool) is { } pkg)
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"apt-get install {pkg}" };
+        return record;
+    }
+
+    /// <summary>Writes a non-terminating error, or a terminating one when nothing else can work.</summary>
+    protected void WriteNetNsError(NetNsException ex)
+    {
+        if (ex.IsFatal) ThrowTerminatingError(ToErrorRecord(ex));
+        WriteError(ToErrorRecord(ex));
+    }
+
+    /// <summary>Writes an error built from its parts.</summary>
+    protected void WriteNetNsError(string errorId, NetNsErrorCategory category, string message, object? target)
+        => WriteNetNsError(new NetNsException(errorId, category, message, target));
+
+    /// <summary>
+    /// Runs <paramref name="action"/> for one item: a <see cref="NetNsException"/> becomes an error for
+    /// that item and processing goes on with the next. Returns false when it failed.
+    /// </summary>
+    protected bool Try(Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (NetNsException ex)
+        {
+            WriteNetNsError(ex);
+            return false;
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>True when -WhatIf is in force (the cmdlet passes on objects that describe, but do not exist).</summary>
+    protected bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s ? s.IsPresent
+        : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
+
+    /// <summary>Normalises a namespace argument: null and whitespace mean the root namespace ("").</summary>
+    protected static string NormalizeNamespace(string? ns) => string.IsNullOrWhiteSpace(ns) ? string.Empty : ns;
+}
