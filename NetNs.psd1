@@ -14,7 +14,8 @@
         'Invoke-InNamespace',
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
-        'Test-NetNamespaceConnection'
+        'Test-NetNamespaceConnection',
+        'Set-NetNamespaceDns', 'Get-NetNamespaceDns'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -99,6 +99,7 @@ public sealed class IpClient
             Run(IpCommands.Batch(name, veths.Select(v => new[] { "link", "del", "dev", v }), force: true));
         Run(IpCommands.NetnsDelete(name)).ThrowIfFailed("RemoveNamespaceFailed", name, $"Cannot remove namespace '{name}'",
             (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        Dns.NamespaceDns.Remove(name);
     }
 
     private void StopProcesses(List<int> pids, TimeSpan timeout)
