@@ -14,7 +14,9 @@
         'Invoke-InNamespace',
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
-        'Test-NetNamespaceConnection'
+        'Test-NetNamespaceConnection',
+        'Start-NetDhcpServer', 'Get-NetDhcpServer', 'Stop-NetDhcpServer', 'Get-NetDhcpLease', 'Get-NetDhcpServerLog',
+        'Request-NetDhcpClientLease', 'Get-NetDhcpClientLease', 'Remove-NetDhcpClientLease'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
