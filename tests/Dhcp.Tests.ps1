@@ -26,6 +26,14 @@ BeforeAll {
         }
     }
 
+    # The argv that starts this same pwsh ('pwsh', or 'dotnet pwsh.dll').
+    function script:Get-PwshArgv {
+        $exe = [Environment]::ProcessPath
+        $first = [Environment]::GetCommandLineArgs()[0]
+        if ((Split-Path -Leaf $exe) -ne 'pwsh' -and $first -like '*pwsh.dll') { return , @($exe, $first) }
+        return , @($exe)
+    }
+
     function script:Assert-Error($ErrorList, [string] $Id, [string] $Category) {
         $ErrorList.Count | Should -BeGreaterThan 0
         $ErrorList[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
@@ -241,10 +249,7 @@ Describe 'DHCP refusals, before anything starts' {
 
     It 'reports dnsmasq''s own message when it cannot start, and leaves nothing running' {
         # Something else holds UDP port 67 in the namespace (without SO_REUSEADDR): dnsmasq cannot bind.
-        $exe = [Environment]::ProcessPath
-        $pre = @(); $first = [Environment]::GetCommandLineArgs()[0]
-        if ((Split-Path -Leaf $exe) -ne 'pwsh' -and $first -like '*pwsh.dll') { $pre = @($first) }
-        $blocker = Start-Process -FilePath ip -PassThru -ArgumentList (@('netns', 'exec', $ns1, $exe) + $pre + @('-NoProfile', '-NonInteractive', '-Command',
+        $blocker = Start-Process -FilePath ip -PassThru -ArgumentList (@('netns', 'exec', $ns1) + (Get-PwshArgv) + @('-NoProfile', '-NonInteractive', '-Command',
                 '$u = [Net.Sockets.UdpClient]::new(67); Start-Sleep -Seconds 60'))
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
@@ -290,16 +295,21 @@ Describe 'Remove-NetNamespace stops DHCP first' {
         & ip -br link show dev $e 2>$null | Should -BeNullOrEmpty
     }
 
-    It 'removes a namespace whose only process is our dnsmasq without -Force' {
+    It 'removes, from a fresh pwsh, a namespace whose only process is our dnsmasq, without -Force' {
         $n5 = New-TestName 'dhr'
         $script:Names += $n5
         $g = New-TestName 'dhg'; $h = New-TestName 'dhh'
         New-NetNamespace -Name $n5 | Out-Null
         Add-VethPair -Name $g -Namespace $n5 -PeerName $h -PeerNamespace $n5 | Out-Null
         Add-NetAddress -Namespace $n5 -Name $g 10.125.0.1/24 | Out-Null
-        Start-NetDhcpServer -Namespace $n5 -Interface $g -Range 10.125.0.10, 10.125.0.20 | Out-Null
-        Remove-NetNamespace -Name $n5 -Confirm:$false -ErrorVariable err
-        $err | Should -BeNullOrEmpty
+        $s = Start-NetDhcpServer -Namespace $n5 -Interface $g -Range 10.125.0.10, 10.125.0.20
+        $s.Running | Should -BeTrue
+        # A new session that only imports the module and removes the namespace: the DHCP hook is in force there too.
+        $argv = Get-PwshArgv
+        $exe = $argv[0]; $rest = @($argv | Select-Object -Skip 1)
+        $out = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:NetNsModule'; Remove-NetNamespace -Name $n5 -Confirm:`$false -Verbose -ErrorAction Stop 4>&1" 2>&1
+        $LASTEXITCODE | Should -Be 0
+        ($out -join "`n") | Should -Match "kill -TERM $($s.ProcessId) # dnsmasq on $n5/$g"
         Test-Path "/run/netns/$n5" | Should -BeFalse
         @(Get-TestDaemon $n5).Count | Should -Be 0
     }

@@ -22,7 +22,15 @@ public static class DhcpCleanup
     /// <summary>Stops the servers and clients in <paramref name="namespace"/> and removes their run files.</summary>
     public static void OnNamespaceRemoving(string @namespace, IToolRunner runner, CancellationToken cancellationToken)
     {
-        DhcpServerManager.StopAll(@namespace);
+        foreach (var s in DhcpServerManager.GetServers(@namespace))
+        {
+            runner.CommandStarting?.Invoke($"kill -TERM {s.ProcessId} # dnsmasq on {IpClient.Target(s.Namespace, s.Interface)}; rm -r {s.Directory}");
+            DhcpServerManager.Stop(s);
+        }
+        foreach (var c in DhcpClientManager.GetClients(@namespace))
+        {
+            runner.CommandStarting?.Invoke($"kill -TERM {c.ProcessId} # dhclient on {IpClient.Target(c.Namespace, c.Interface)}; rm -r {Path.GetDirectoryName(c.LeaseFile)}");
+        }
         DhcpClientManager.StopAll(@namespace);
     }
 
