@@ -41,6 +41,7 @@ public sealed class StopNetDhcpServerCommand : NetNsCmdlet
             var server = DhcpServerManager.GetServer(ns, Interface);
             var action = server.Running ? $"kill -TERM {server.ProcessId}; rm -r {server.Directory}" : $"rm -r {server.Directory}";
             if (!ShouldProcess(IpClient.Target(ns, Interface), action)) return;
+            WriteVerbose(action);
             DhcpServerManager.Stop(server);
             if (PassThru)
                 WriteObject(new DhcpServer(server.Namespace, server.Interface, server.RangeStart, server.RangeEnd, server.Netmask, server.LeaseTime,
