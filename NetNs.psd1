@@ -15,7 +15,9 @@
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
         'Test-NetNamespaceConnection',
-        'Set-NetNamespaceDns', 'Get-NetNamespaceDns'
+        'Set-NetNamespaceDns', 'Get-NetNamespaceDns',
+        'Start-NetDhcpServer', 'Get-NetDhcpServer', 'Stop-NetDhcpServer', 'Get-NetDhcpLease', 'Get-NetDhcpServerLog',
+        'Request-NetDhcpClientLease', 'Get-NetDhcpClientLease', 'Remove-NetDhcpClientLease'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

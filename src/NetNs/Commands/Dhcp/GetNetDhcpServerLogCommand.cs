@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using NetNs.Core.Dhcp;
+using NetNs.Core.Validation;
+
+namespace NetNs.Commands.Dhcp;
+
+/// <summary>
+/// <para type="synopsis">Gets the log of a DHCP server NetNs started (dnsmasq --log-dhcp), as lines of text.</para>
+/// <para type="description">Shows each DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DHCPACK with the client's MAC address and
+/// the options sent. -Tail limits the output to the last N lines. Errors: DhcpServerNotFound (ObjectNotFound).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "NetDhcpServerLog")]
+[OutputType(typeof(string))]
+public sealed class GetNetDhcpServerLogCommand : NetNsCmdlet
+{
+    /// <summary>The namespace of the server ("" = root namespace).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>The interface of the server.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Interface { get; set; } = string.Empty;
+
+    /// <summary>Only the last N lines.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Tail { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            Validate.InterfaceName(Interface, "Interface");
+            var lines = DhcpServerManager.GetLog(DhcpServerManager.GetServer(NormalizeNamespace(Namespace), Interface));
+            WriteObject(Tail is { } n ? lines.Skip(Math.Max(0, lines.Length - n)) : lines, enumerateCollection: true);
+        });
+    }
+}
