@@ -113,14 +113,14 @@ try {
     Remove-NetAddress -Namespace $ns2 -Name $in2 -Address 10.0.0.2/24
     $server = Start-NetDhcpServer -Namespace $ns1 -Interface $in1 -RangeStart 10.0.0.100 -RangeEnd 10.0.0.150 -LeaseTime ([TimeSpan]::FromHours(1))
     $server | Show
-    $lease = Request-NetDhcpLease -Namespace $ns2 -Interface $in2 -TimeoutSeconds 15
+    $lease = Request-NetDhcpClientLease -Namespace $ns2 -Interface $in2 -TimeoutSeconds 15
     $lease | Show
     $inRange = [version]$lease.Address -ge [version]'10.0.0.100' -and [version]$lease.Address -le [version]'10.0.0.150'
     Expect $inRange "$ns2 got $($lease.Address) from the range"
     $leases = Get-NetDhcpLease -Namespace $ns1 -Interface $in1
     $leases | Show
-    Expect ($leases.IpAddress -contains $lease.Address) 'the server lists the lease'
-    Get-NetDhcpServerLog -Namespace $ns1 -Interface $in1 | Select-Object -Last 6 | Out-Host
+    Expect ($leases.IPAddress -contains $lease.Address) 'the server lists the lease'
+    Get-NetDhcpServerLog -Namespace $ns1 -Interface $in1 -Tail 6 | Out-Host
     $ping = Test-NetNamespaceConnection -Namespace $ns1 -Target $lease.Address
     $ping | Show
     Expect $ping.Success "$ns1 pings the leased address $($lease.Address)"
