@@ -14,7 +14,10 @@
         'Invoke-InNamespace',
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
-        'Test-NetNamespaceConnection'
+        'Test-NetNamespaceConnection',
+        'New-OvsBridge', 'Get-OvsBridge', 'Remove-OvsBridge',
+        'Connect-OvsPort', 'Disconnect-OvsPort', 'Get-OvsPort', 'Set-OvsVlan',
+        'Set-OvsConnection', 'Get-OvsConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
