@@ -24,7 +24,7 @@ public sealed class GetOvsConnectionCommand : OvsCmdlet
     {
         Try(() =>
         {
-            if (Test) WriteVerbose($"Open vSwitch {Ovs.GetVersion()} at {Ovs.Connection.EffectiveDatabase}");
+            if (Test) WriteVerbose($"Open vSwitch at {Ovs.Connection.EffectiveDatabase} answers (ovs_version: {Ovs.GetVersion() ?? "not recorded"}).");
             WriteObject(Ovs.Connection);
         });
     }
