@@ -16,13 +16,16 @@ public abstract class OvsCmdlet : NetNsCmdlet
 
     /// <summary>
     /// Adds what OVS does not know to port objects: the tx checksum offload state of the interface (root namespace,
-    /// ETHTOOL_GTXCSUM) and, for veth ends, the peer's name and namespace from <paramref name="links"/>.
+    /// ETHTOOL_GTXCSUM), an error for a system device that no longer exists, and, for veth ends, the peer's name and namespace from <paramref name="links"/>.
     /// </summary>
     protected static OvsPort Complete(OvsPort port, IReadOnlyDictionary<string, NetLink>? links)
     {
         NetLink? link = null;
         links?.TryGetValue(port.Interface, out link);
-        return port.With(OvsClient.TxChecksumOffload(port.Interface), link?.PeerName, link?.PeerNamespace);
+        var gone = links is not null && link is null && port.InterfaceType.Length == 0
+            ? $"network device {port.Interface} does not exist in the root namespace (it vanished after it was connected; OVS keeps the port)"
+            : null;
+        return port.With(OvsClient.TxChecksumOffload(port.Interface), link?.PeerName, link?.PeerNamespace, gone);
     }
 
     /// <summary>The links of the root namespace by name (veth peers resolved), or null when they cannot be read.</summary>

@@ -53,7 +53,10 @@ public sealed class OvsPort
     /// <summary>VLANs a trunk port carries, ascending; empty = all VLANs (or an access port).</summary>
     public IReadOnlyList<int> Trunks { get; }
 
-    /// <summary>The interface error OVS reports (e.g. <c>could not open network device X (No such device)</c>), else null.</summary>
+    /// <summary>
+    /// The interface error OVS reports (e.g. <c>could not open network device X (No such device)</c>); for a system device that
+    /// vanished after it was connected (OVS only notices on its next restart) NetNs says so; else null.
+    /// </summary>
     public string? Error { get; }
 
     /// <summary>Whether tx checksum offload is on for the interface in the root namespace; null when unknown (no such device).</summary>
@@ -68,9 +71,9 @@ public sealed class OvsPort
     /// <summary>False only for the object passed on under -WhatIf (nothing was created).</summary>
     public bool Exists { get; }
 
-    /// <summary>A copy with the veth peer and offload state filled in.</summary>
-    public OvsPort With(bool? txChecksumOffload, string? peerName, string? peerNamespace) =>
-        new(Bridge, Name, Interface, InterfaceType, OfPort, VlanMode, Tag, Trunks, Error, txChecksumOffload, peerName, peerNamespace, Exists);
+    /// <summary>A copy with the veth peer and offload state filled in, and <paramref name="error"/> when OVS reports none.</summary>
+    public OvsPort With(bool? txChecksumOffload, string? peerName, string? peerNamespace, string? error = null) =>
+        new(Bridge, Name, Interface, InterfaceType, OfPort, VlanMode, Tag, Trunks, Error ?? error, txChecksumOffload, peerName, peerNamespace, Exists);
 
     /// <inheritdoc />
     public override string ToString() => Bridge + "/" + Name;
