@@ -159,6 +159,11 @@ Describe 'Walk-through on the bridge: ports, ping, VLAN isolation' {
         }
     }
 
+    It 'marks links that are OVS ports in Get-NetLink' {
+        (Get-NetLink $v1).OvsBridge | Should -Be $br
+        (Get-NetLink lo).OvsBridge | Should -BeNullOrEmpty
+    }
+
     It 'refuses a port already on the bridge, and returns it as it is with -Force' {
         Connect-OvsPort $br $v1 -ErrorVariable e -ErrorAction SilentlyContinue
         Assert-NetNsError $e 'PortExists' 'ResourceExists'

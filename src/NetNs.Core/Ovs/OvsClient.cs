@@ -198,6 +198,29 @@ public sealed class OvsClient
         return failures;
     }
 
+    /// <summary>
+    /// Port name → bridge name, for marking links that are OVS ports (Get-NetLink). Best effort: null when the database socket
+    /// does not exist, ovs-vsctl is missing or OVS does not answer within 2 seconds; never throws.
+    /// </summary>
+    public static Dictionary<string, string>? TryGetPortBridges(IToolRunner runner, OvsConnection connection, CancellationToken cancellationToken = default)
+    {
+        var db = connection.EffectiveDatabase;
+        if (db.StartsWith("unix:", StringComparison.Ordinal) && !File.Exists(db.Substring(5))) return null;
+        try
+        {
+            var quick = new OvsConnection(connection.Database, Math.Min(2, connection.TimeoutSeconds));
+            var r = runner.Run(OvsCommands.ListState(quick), cancellationToken);
+            if (!r.Succeeded) return null;
+            var state = OvsJson.ParseState(r.StandardOutput, db);
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in state.Ports()) map[p.Interface] = p.Bridge;
+            return map;
+        }
+        catch (NetNsException) { return null; }
+        catch (FormatException) { return null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     /// <summary>Whether tx checksum offload is on for a device in the root namespace (ETHTOOL_GTXCSUM); null when unknown.</summary>
     public static bool? TxChecksumOffload(string device) => Ethtool.TxChecksum(device);
 }
