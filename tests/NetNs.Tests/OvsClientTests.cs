@@ -80,6 +80,27 @@ public class OvsClientTests
     }
 
     [Fact]
+    public void Failed_add_ports_that_stored_nothing_removes_nothing()
+    {
+        var runner = new FakeRunner(c => c.Arguments.Contains("add-port")
+            ? (1, "", "ovs-vsctl: cannot create a port named gva1 because a port named gva1 already exists on bridge gbr0")
+            : (0, Golden("state-lab.json"), ""));
+        var ex = Assert.Throws<ToolFailedException>(() => new OvsClient(runner, new OvsConnection(null)).AddPorts("gbr0", new[] { "gva1" }, null));
+        Assert.Equal("PortExists", ex.ErrorId);
+        Assert.Equal(NetNsErrorCategory.ResourceExists, ex.Category);
+        Assert.Single(runner.Ran);
+    }
+
+    [Fact]
+    public void A_port_name_containing_timeout_is_not_a_timeout()
+    {
+        var runner = new FakeRunner(_ => (1, "", "ovs-vsctl: no port named timeout1"));
+        var ex = Assert.Throws<ToolFailedException>(() => new OvsClient(runner, new OvsConnection(null)).RemovePorts(new[] { ("br0", "timeout1") }));
+        Assert.Equal("PortNotFound", ex.ErrorId);
+        Assert.False(ex.IsFatal);
+    }
+
+    [Fact]
     public void One_process_for_many_ports()
     {
         var runner = new FakeRunner(_ => (0, "", ""));

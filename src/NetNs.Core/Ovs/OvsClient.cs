@@ -81,7 +81,7 @@ public sealed class OvsClient
         if (err.Contains("database connection failed", StringComparison.Ordinal) || err.Contains("Connection refused", StringComparison.Ordinal))
             throw new NetNsException("OvsUnreachable", NetNsErrorCategory.ConnectionError,
                 $"Cannot reach the Open vSwitch database at {db} ({err}). {fix}", db) { IsFatal = true };
-        if (r.ExitCode == 142 || err.Contains("Alarm clock", StringComparison.Ordinal) || err.Contains("timeout", StringComparison.OrdinalIgnoreCase))
+        if (r.ExitCode == 142 || err.Contains("(Alarm clock)", StringComparison.Ordinal))
             throw new NetNsException("OvsTimeout", NetNsErrorCategory.OperationTimeout,
                 $"Open vSwitch at {db} did not answer within {Connection.TimeoutSeconds} seconds (is ovs-vswitchd running? a change may have been stored but not applied). {fix} (command: {r.Command})", db) { IsFatal = true };
     }
@@ -133,8 +133,8 @@ public sealed class OvsClient
         var r = Run(OvsCommands.AddBridge(Connection, name, datapathType));
         if (!r.Succeeded)
         {
-            // Undo a bridge that was stored although ovs-vswitchd could not create it.
-            Run(OvsCommands.Transaction(Connection, new[] { new[] { "--if-exists", "del-br", name } }));
+            // Undo a bridge that was stored although ovs-vswitchd could not set it up (any other failure stored nothing).
+            if (StoredDespiteFailure(r)) Run(OvsCommands.Transaction(Connection, new[] { new[] { "--if-exists", "del-br", name } }));
             r.ThrowIfFailed("NewBridgeFailed", name, $"Cannot create Open vSwitch bridge '{name}'", (NetNsErrorCategory.ResourceExists, "BridgeExists"));
         }
         return GetState().Bridges().FirstOrDefault(b => b.Name == name) ?? new OvsBridge(name, datapathType, Array.Empty<string>(), null, Connection.EffectiveDatabase);
@@ -148,8 +148,8 @@ public sealed class OvsClient
     }
 
     /// <summary>
-    /// Adds ports to a bridge in ONE transaction. When it fails, every one of <paramref name="ports"/> that got stored anyway
-    /// (OVS keeps a port whose device it could not open) is removed again, so nothing half-built remains.
+    /// Adds ports to a bridge in ONE transaction (atomic: on a failure nothing is stored). When ovs-vswitchd could not set up a
+    /// device after the commit, every one of <paramref name="ports"/> that got stored is removed again, so nothing half-built remains.
     /// </summary>
     public void AddPorts(string bridge, IReadOnlyList<string> ports, OvsVlan? vlan)
     {
@@ -158,11 +158,21 @@ public sealed class OvsClient
         if (r.Succeeded) return;
         var ex = r.ToException("ConnectPortFailed", bridge, $"Cannot add {(ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports")} to bridge '{bridge}'",
             (NetNsErrorCategory.ResourceExists, "PortExists"), (NetNsErrorCategory.ObjectNotFound, "BridgeNotFound"));
-        var state = GetState();
-        var stored = ports.Where(p => state.BridgeOfPort(p) == bridge).Select(p => (bridge, p)).ToList();
-        if (stored.Count > 0) Run(OvsCommands.DeletePorts(Connection, stored, ifExists: true));
+        if (StoredDespiteFailure(r))
+        {
+            var state = GetState();
+            var stored = ports.Where(p => state.BridgeOfPort(p) == bridge).Select(p => (bridge, p)).ToList();
+            if (stored.Count > 0) Run(OvsCommands.DeletePorts(Connection, stored, ifExists: true));
+        }
         throw ex;
     }
+
+    /// <summary>
+    /// True when ovs-vsctl failed AFTER its transaction committed: ovs-vswitchd could not set up an interface
+    /// ("Error detected while setting up"). Any other failure (e.g. "already exists") committed nothing.
+    /// </summary>
+    public static bool StoredDespiteFailure(ToolResult r) =>
+        !r.Succeeded && r.StandardError.Contains("Error detected while setting up", StringComparison.Ordinal);
 
     /// <summary>Removes ports in ONE transaction (<c>del-port BR P -- …</c>).</summary>
     public void RemovePorts(IReadOnlyList<(string Bridge, string Port)> ports)
