@@ -17,7 +17,10 @@
         'Test-NetNamespaceConnection',
         'Set-NetNamespaceDns', 'Get-NetNamespaceDns',
         'Start-NetDhcpServer', 'Get-NetDhcpServer', 'Stop-NetDhcpServer', 'Get-NetDhcpLease', 'Get-NetDhcpServerLog',
-        'Request-NetDhcpClientLease', 'Get-NetDhcpClientLease', 'Remove-NetDhcpClientLease'
+        'Request-NetDhcpClientLease', 'Get-NetDhcpClientLease', 'Remove-NetDhcpClientLease',
+        'New-OvsBridge', 'Get-OvsBridge', 'Remove-OvsBridge',
+        'Connect-OvsPort', 'Disconnect-OvsPort', 'Get-OvsPort', 'Set-OvsVlan',
+        'Set-OvsConnection', 'Get-OvsConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

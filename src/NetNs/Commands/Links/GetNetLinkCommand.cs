@@ -7,7 +7,8 @@ namespace NetNs.Commands.Links;
 
 /// <summary>
 /// <para type="synopsis">Lists network interfaces of a namespace (ip -d link show), with veth peers resolved.</para>
-/// <para type="description">Without -Namespace lists the root namespace. Errors: NamespaceNotFound, LinkNotFound (ObjectNotFound).</para>
+/// <para type="description">Without -Namespace lists the root namespace. In the root namespace, OvsBridge names the Open vSwitch
+/// bridge a link is a port of (one best-effort ovs-vsctl read of the Set-OvsConnection database, at most 2 seconds). Errors: NamespaceNotFound, LinkNotFound (ObjectNotFound).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NetLink")]
 [OutputType(typeof(NetLink))]
@@ -49,6 +50,8 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
             {
                 links = Ip.GetLinks(ns);
             }
+            if (ns.Length == 0 && links.Count > 0 && Core.Ovs.OvsClient.TryGetPortBridges(Runner, Core.Ovs.OvsConnection.Current, CancellationToken) is { Count: > 0 } ports)
+                links = links.Select(l => ports.TryGetValue(l.Name, out var b) ? l.WithOvsBridge(b) : l).ToList();
             var kind = Kind is null ? null : new WildcardPattern(Kind, WildcardOptions.IgnoreCase);
             if (Name is null || single is not null)
             {

@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NetNs.Core.Native;
+
+/// <summary>Reads ethtool settings of interfaces in the caller's namespace through the SIOCETHTOOL ioctl (no process start).</summary>
+internal static class Ethtool
+{
+    private const int AfInet = 2;
+    private const int SockDgram = 2;
+    private const ulong SiocEthtool = 0x8946;
+    private const uint EthtoolGTxCsum = 0x16;
+
+    [DllImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static extern int Socket(int domain, int type, int protocol);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static extern int Ioctl(int fd, ulong request, byte[] ifreq);
+
+    /// <summary>
+    /// Whether tx checksum offload is on for <paramref name="device"/> in this process's network namespace
+    /// (ETHTOOL_GTXCSUM); null when the device does not exist or cannot be queried.
+    /// </summary>
+    public static unsafe bool? TxChecksum(string device)
+    {
+        var name = Encoding.UTF8.GetBytes(device);
+        if (name.Length == 0 || name.Length > 15) return null;
+        var fd = Socket(AfInet, SockDgram, 0);
+        if (fd < 0) return null;
+        try
+        {
+            var value = new uint[2] { EthtoolGTxCsum, 0 };
+            fixed (uint* p = value)
+            {
+                var ifreq = new byte[40];
+                Array.Copy(name, ifreq, name.Length);
+                BitConverter.TryWriteBytes(new Span<byte>(ifreq, 16, 8), (long)(nint)p);
+                if (Ioctl(fd, SiocEthtool, ifreq) != 0) return null;
+            }
+            return value[1] != 0;
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+}

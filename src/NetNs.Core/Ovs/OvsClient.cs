@@ -1,0 +1,236 @@
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Models;
+using NetNs.Core.Native;
+using NetNs.Core.Process;
+using NetNs.Core.Validation;
+
+namespace NetNs.Core.Ovs;
+
+/// <summary>Which datapath a new bridge uses.</summary>
+public enum OvsDatapathType
+{
+    /// <summary>The kernel datapath when the <c>openvswitch</c> module is loaded (/sys/module/openvswitch), else netdev.</summary>
+    Auto,
+    /// <summary>The kernel datapath (<c>datapath_type=system</c>); needs the openvswitch kernel module.</summary>
+    System,
+    /// <summary>The userspace datapath in ovs-vswitchd (<c>datapath_type=netdev</c>); works without the kernel module.</summary>
+    Netdev,
+}
+
+/// <summary>
+/// Open vSwitch bridges, ports and VLANs through <c>ovs-vsctl</c> (one process per operation; many ports in one
+/// transaction). Validates before it changes anything and throws <see cref="NetNsException"/>; an unreachable database
+/// or a switch daemon that does not answer is fatal (<c>OvsUnreachable</c>, <c>OvsTimeout</c>).
+/// </summary>
+public sealed class OvsClient
+{
+    private readonly IToolRunner _runner;
+    private readonly CancellationToken _ct;
+
+    /// <summary>Creates a client for <paramref name="connection"/> (default: <see cref="OvsConnection.Current"/>).</summary>
+    public OvsClient(IToolRunner runner, OvsConnection? connection = null, CancellationToken cancellationToken = default)
+    {
+        _runner = runner;
+        Connection = connection ?? OvsConnection.Current;
+        _ct = cancellationToken;
+    }
+
+    /// <summary>The database this client talks to.</summary>
+    public OvsConnection Connection { get; }
+
+    /// <summary>True when the openvswitch kernel module is loaded.</summary>
+    public static bool KernelModuleLoaded => Directory.Exists("/sys/module/openvswitch");
+
+    /// <summary>Picks the datapath: Auto means <c>system</c> with the kernel module, else <c>netdev</c>. <paramref name="reason"/> says why.</summary>
+    public static string ResolveDatapath(OvsDatapathType type, out string reason)
+    {
+        switch (type)
+        {
+            case OvsDatapathType.System:
+                reason = "datapath 'system' (kernel) as requested";
+                return "system";
+            case OvsDatapathType.Netdev:
+                reason = "datapath 'netdev' (userspace) as requested";
+                return "netdev";
+            default:
+                if (KernelModuleLoaded)
+                {
+                    reason = "datapath 'system' (kernel): /sys/module/openvswitch exists";
+                    return "system";
+                }
+                reason = "datapath 'netdev' (userspace in ovs-vswitchd): the openvswitch kernel module is not loaded (no /sys/module/openvswitch)";
+                return "netdev";
+        }
+    }
+
+    /// <summary>Runs an ovs-vsctl command; turns an unreachable database or a timeout into a fatal error.</summary>
+    public ToolResult Run(ToolCommand command)
+    {
+        var r = _runner.Run(command, _ct);
+        if (!r.Succeeded) ThrowIfUnreachable(r);
+        return r;
+    }
+
+    /// <summary>Throws <c>OvsUnreachable</c> (ConnectionError) or <c>OvsTimeout</c> (OperationTimeout), both fatal, when the result says so.</summary>
+    public void ThrowIfUnreachable(ToolResult r)
+    {
+        var err = r.StandardError.Trim();
+        var db = Connection.EffectiveDatabase;
+        var fix = $"Start the Open vSwitch daemons with '{OvsConnection.OvsCtl} start' (as root), or point NetNs at another instance with 'Set-OvsConnection -Database unix:/path/to/db.sock'.";
+        if (err.Contains("database connection failed", StringComparison.Ordinal) || err.Contains("Connection refused", StringComparison.Ordinal))
+            throw new NetNsException("OvsUnreachable", NetNsErrorCategory.ConnectionError,
+                $"Cannot reach the Open vSwitch database at {db} ({err}). {fix}", db) { IsFatal = true };
+        if (r.ExitCode == 142 || err.Contains("(Alarm clock)", StringComparison.Ordinal))
+            throw new NetNsException("OvsTimeout", NetNsErrorCategory.OperationTimeout,
+                $"Open vSwitch at {db} did not answer within {Connection.TimeoutSeconds} seconds (is ovs-vswitchd running? a change may have been stored but not applied). {fix} (command: {r.Command})", db) { IsFatal = true };
+    }
+
+    /// <summary>Bridges, ports and interfaces in one read.</summary>
+    public OvsState GetState()
+    {
+        var r = Run(OvsCommands.ListState(Connection));
+        r.ThrowIfFailed("OvsQueryFailed", Connection.EffectiveDatabase, "Cannot read the Open vSwitch database");
+        return OvsJson.ParseState(r.StandardOutput, Connection.EffectiveDatabase);
+    }
+
+    /// <summary>The <c>ovs_version</c> of the instance (also a reachability check).</summary>
+    public string? GetVersion()
+    {
+        var r = Run(OvsCommands.Version(Connection));
+        r.ThrowIfFailed("OvsQueryFailed", Connection.EffectiveDatabase, "Cannot read the Open vSwitch database");
+        return OvsJson.ParseVersion(r.StandardOutput);
+    }
+
+    /// <summary>The error for a missing bridge.</summary>
+    public NetNsException BridgeNotFound(string name, string parameter = "Bridge") =>
+        new("BridgeNotFound", NetNsErrorCategory.ObjectNotFound,
+            $"Open vSwitch bridge '{name}' (-{parameter}) does not exist in {Connection.EffectiveDatabase}. List bridges with Get-OvsBridge.", name);
+
+    /// <summary>The error for a missing port.</summary>
+    public NetNsException PortNotFound(string name, string? bridge = null) =>
+        new("PortNotFound", NetNsErrorCategory.ObjectNotFound,
+            bridge is null
+                ? $"No Open vSwitch bridge in {Connection.EffectiveDatabase} has a port '{name}'. List ports with Get-OvsPort."
+                : $"Bridge '{bridge}' has no port '{name}'. List ports with Get-OvsPort -Bridge {bridge}.", name);
+
+    /// <summary>Checks a new bridge before anything is changed: name, not an existing bridge, no kernel link of that name.</summary>
+    public void ValidateNewBridge(string name, OvsState state)
+    {
+        Validate.InterfaceName(name, "Name");
+        if (state.FindBridge(name) is not null)
+            throw new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"Open vSwitch bridge '{name}' already exists in {Connection.EffectiveDatabase}.", name);
+        if (state.BridgeOfPort(name) is { } owner)
+            throw new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"'{name}' is already a port of Open vSwitch bridge '{owner}'; a bridge needs a name of its own.", name);
+        if (new IpClient(_runner, _ct).LinkExists("", name))
+            throw new NetNsException("LinkExists", NetNsErrorCategory.ResourceExists,
+                $"A network interface '{name}' already exists in the root namespace; the bridge's internal interface needs that name. Pick another bridge name.", name);
+    }
+
+    /// <summary>Creates a bridge (<c>add-br NAME -- set Bridge NAME datapath_type=…</c>, one transaction).</summary>
+    public OvsBridge CreateBridge(string name, string datapathType)
+    {
+        var r = Run(OvsCommands.AddBridge(Connection, name, datapathType));
+        if (!r.Succeeded)
+        {
+            // Undo a bridge that was stored although ovs-vswitchd could not set it up (any other failure stored nothing).
+            if (StoredDespiteFailure(r)) Run(OvsCommands.Transaction(Connection, new[] { new[] { "--if-exists", "del-br", name } }));
+            r.ThrowIfFailed("NewBridgeFailed", name, $"Cannot create Open vSwitch bridge '{name}'", (NetNsErrorCategory.ResourceExists, "BridgeExists"));
+        }
+        return GetState().Bridges().FirstOrDefault(b => b.Name == name) ?? new OvsBridge(name, datapathType, Array.Empty<string>(), null, Connection.EffectiveDatabase);
+    }
+
+    /// <summary>Removes a bridge and its ports (<c>del-br</c>). Throws <c>BridgeNotFound</c> when it does not exist.</summary>
+    public void RemoveBridge(string name)
+    {
+        Run(OvsCommands.DeleteBridge(Connection, name)).ThrowIfFailed("RemoveBridgeFailed", name, $"Cannot remove Open vSwitch bridge '{name}'",
+            (NetNsErrorCategory.ObjectNotFound, "BridgeNotFound"));
+    }
+
+    /// <summary>
+    /// Adds ports to a bridge in ONE transaction (atomic: on a failure nothing is stored). When ovs-vswitchd could not set up a
+    /// device after the commit, every one of <paramref name="ports"/> that got stored is removed again, so nothing half-built remains.
+    /// </summary>
+    public void AddPorts(string bridge, IReadOnlyList<string> ports, OvsVlan? vlan)
+    {
+        if (ports.Count == 0) return;
+        var r = Run(OvsCommands.AddPorts(Connection, bridge, ports, vlan));
+        if (r.Succeeded) return;
+        var ex = r.ToException("ConnectPortFailed", bridge, $"Cannot add {(ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports")} to bridge '{bridge}'",
+            (NetNsErrorCategory.ResourceExists, "PortExists"), (NetNsErrorCategory.ObjectNotFound, "BridgeNotFound"));
+        if (StoredDespiteFailure(r))
+        {
+            var state = GetState();
+            var stored = ports.Where(p => state.BridgeOfPort(p) == bridge).Select(p => (bridge, p)).ToList();
+            if (stored.Count > 0) Run(OvsCommands.DeletePorts(Connection, stored, ifExists: true));
+        }
+        throw ex;
+    }
+
+    /// <summary>
+    /// True when ovs-vsctl failed AFTER its transaction committed: ovs-vswitchd could not set up an interface
+    /// ("Error detected while setting up"). Any other failure (e.g. "already exists") committed nothing.
+    /// </summary>
+    public static bool StoredDespiteFailure(ToolResult r) =>
+        !r.Succeeded && r.StandardError.Contains("Error detected while setting up", StringComparison.Ordinal);
+
+    /// <summary>Removes ports in ONE transaction (<c>del-port BR P -- …</c>).</summary>
+    public void RemovePorts(IReadOnlyList<(string Bridge, string Port)> ports)
+    {
+        if (ports.Count == 0) return;
+        Run(OvsCommands.DeletePorts(Connection, ports)).ThrowIfFailed("DisconnectPortFailed", ports[0].Port,
+            $"Cannot remove port(s) {string.Join(", ", ports.Select(p => p.Bridge + "/" + p.Port))}", (NetNsErrorCategory.ObjectNotFound, "PortNotFound"));
+    }
+
+    /// <summary>Sets the VLAN role of ports in ONE transaction.</summary>
+    public void SetVlan(IReadOnlyList<string> ports, OvsVlan vlan)
+    {
+        if (ports.Count == 0) return;
+        Run(OvsCommands.SetVlan(Connection, ports, vlan)).ThrowIfFailed("SetVlanFailed", ports[0],
+            $"Cannot set {vlan} on port(s) {string.Join(", ", ports)}", (NetNsErrorCategory.ObjectNotFound, "PortNotFound"));
+    }
+
+    /// <summary>
+    /// Runs <c>ethtool -K DEV tx off</c> for each (namespace, device), a few at a time. Returns the failures (command and stderr)
+    /// instead of throwing: the ports exist either way.
+    /// </summary>
+    public List<string> DisableTxOffload(IEnumerable<(string Namespace, string Device)> devices)
+    {
+        var failures = new List<string>();
+        var commands = devices.Distinct().Select(d => OvsCommands.TxOffloadOff(d.Namespace, d.Device)).ToList();
+        if (commands.Count == 0) return failures;
+        var results = new ToolResult[commands.Count];
+        // Announce every command on the calling thread (the cmdlet writes them to -Verbose), then run them in parallel.
+        Parallel.For(0, commands.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = _ct },
+            i => results[i] = _runner.Run(commands[i], _ct));
+        foreach (var r in results.Where(r => !r.Succeeded))
+            failures.Add($"{r.Command}: {r.StandardError.Trim()}");
+        return failures;
+    }
+
+    /// <summary>
+    /// Port name → bridge name, for marking links that are OVS ports (Get-NetLink). Best effort: null when the database socket
+    /// does not exist, ovs-vsctl is missing or OVS does not answer within 2 seconds; never throws.
+    /// </summary>
+    public static Dictionary<string, string>? TryGetPortBridges(IToolRunner runner, OvsConnection connection, CancellationToken cancellationToken = default)
+    {
+        var db = connection.EffectiveDatabase;
+        if (db.StartsWith("unix:", StringComparison.Ordinal) && !File.Exists(db.Substring(5))) return null;
+        try
+        {
+            var quick = new OvsConnection(connection.Database, Math.Min(2, connection.TimeoutSeconds));
+            var r = runner.Run(OvsCommands.ListState(quick), cancellationToken);
+            if (!r.Succeeded) return null;
+            var state = OvsJson.ParseState(r.StandardOutput, db);
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in state.Ports()) map[p.Interface] = p.Bridge;
+            return map;
+        }
+        catch (NetNsException) { return null; }
+        catch (FormatException) { return null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>Whether tx checksum offload is on for a device in the root namespace (ETHTOOL_GTXCSUM); null when unknown.</summary>
+    public static bool? TxChecksumOffload(string device) => Ethtool.TxChecksum(device);
+}

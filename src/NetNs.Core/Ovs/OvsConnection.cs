@@ -1,0 +1,83 @@
+using System.Globalization;
+using NetNs.Core.Errors;
+
+namespace NetNs.Core.Ovs;
+
+/// <summary>
+/// Where Open vSwitch lives: the <c>ovsdb-server</c> socket that <c>ovs-vsctl</c> talks to, and how long
+/// (seconds) it may wait. Immutable; the module-wide setting is <see cref="Current"/>.
+/// </summary>
+public sealed class OvsConnection
+{
+    /// <summary>Default <see cref="TimeoutSeconds"/>: 10 seconds.</summary>
+    public const int DefaultTimeoutSeconds = 10;
+
+    /// <summary>The script that starts the system daemons without systemd.</summary>
+    public const string OvsCtl = "/usr/share/openvswitch/scripts/ovs-ctl";
+
+    private static OvsConnection _current = new(null, DefaultTimeoutSeconds);
+
+    /// <summary>Creates a setting.</summary>
+    /// <param name="database">An ovsdb remote such as <c>unix:/run/ovs/db.sock</c> (a bare absolute path gets <c>unix:</c>), or null for the system default.</param>
+    /// <param name="timeoutSeconds">Seconds <c>ovs-vsctl</c> may wait (<c>--timeout</c>), 1–3600.</param>
+    /// <exception cref="NetNsException"><c>InvalidOvsDatabase</c> or <c>InvalidOvsTimeout</c> (InvalidArgument).</exception>
+    public OvsConnection(string? database, int timeoutSeconds = DefaultTimeoutSeconds)
+    {
+        Database = NormalizeDatabase(database);
+        if (timeoutSeconds < 1 || timeoutSeconds > 3600)
+            throw new NetNsException("InvalidOvsTimeout", NetNsErrorCategory.InvalidArgument,
+                $"-TimeoutSeconds must be between 1 and 3600 seconds, not {timeoutSeconds}.", timeoutSeconds);
+        TimeoutSeconds = timeoutSeconds;
+    }
+
+    /// <summary>The module-wide setting every OVS cmdlet uses (Set-OvsConnection changes it).</summary>
+    public static OvsConnection Current
+    {
+        get => Volatile.Read(ref _current);
+        set => Volatile.Write(ref _current, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The ovsdb remote passed as <c>--db=</c>, or null for ovs-vsctl's default (the system socket).</summary>
+    public string? Database { get; }
+
+    /// <summary>Seconds ovs-vsctl may wait for the database and for ovs-vswitchd (<c>--timeout=N</c>).</summary>
+    public int TimeoutSeconds { get; }
+
+    /// <summary>True when the system default socket is used.</summary>
+    public bool IsDefault => Database is null;
+
+    /// <summary>The remote actually used: <see cref="Database"/>, or <c>unix:$OVS_RUNDIR/db.sock</c> (default <c>/var/run/openvswitch</c>).</summary>
+    public string EffectiveDatabase => Database ?? "unix:" + Path.Combine(DefaultRunDirectory, "db.sock");
+
+    /// <summary>The run directory ovs-vsctl uses by default: <c>$OVS_RUNDIR</c> or <c>/var/run/openvswitch</c>.</summary>
+    public static string DefaultRunDirectory =>
+        Environment.GetEnvironmentVariable("OVS_RUNDIR") is { Length: > 0 } d ? d : "/var/run/openvswitch";
+
+    /// <summary>The global ovs-vsctl options of this setting: <c>--timeout=N</c> and, for a non-default socket, <c>--db=REMOTE</c>.</summary>
+    public IReadOnlyList<string> GlobalOptions
+    {
+        get
+        {
+            var a = new List<string> { "--timeout=" + TimeoutSeconds.ToString(CultureInfo.InvariantCulture) };
+            if (Database is not null) a.Add("--db=" + Database);
+            return a;
+        }
+    }
+
+    /// <summary>Checks and normalises a database remote: <c>unix:PATH</c>, <c>tcp:HOST:PORT</c>, <c>ssl:HOST:PORT</c>, or an absolute socket path.</summary>
+    public static string? NormalizeDatabase(string? database)
+    {
+        if (string.IsNullOrWhiteSpace(database)) return null;
+        var d = database.Trim();
+        if (d.StartsWith('/')) d = "unix:" + d;
+        var ok = (d.StartsWith("unix:/", StringComparison.Ordinal) && d.Length > 6)
+                 || d.StartsWith("tcp:", StringComparison.Ordinal) || d.StartsWith("ssl:", StringComparison.Ordinal);
+        if (!ok || d.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new NetNsException("InvalidOvsDatabase", NetNsErrorCategory.InvalidArgument,
+                $"Invalid Open vSwitch database '{database}' for -Database: give 'unix:/path/to/db.sock' (or the absolute socket path), 'tcp:HOST:PORT' or 'ssl:HOST:PORT'.", database);
+        return d;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => EffectiveDatabase;
+}

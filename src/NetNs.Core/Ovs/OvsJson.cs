@@ -1,0 +1,193 @@
+using System.Text.Json;
+using NetNs.Core.Models;
+
+namespace NetNs.Core.Ovs;
+
+/// <summary>A row of the OVSDB Bridge table.</summary>
+public sealed record OvsBridgeRow(string Uuid, string Name, string DatapathType, IReadOnlyList<string> PortUuids, string? FailMode);
+
+/// <summary>A row of the OVSDB Port table.</summary>
+public sealed record OvsPortRow(string Uuid, string Name, IReadOnlyList<string> InterfaceUuids, int? Tag, IReadOnlyList<int> Trunks, string? VlanMode);
+
+/// <summary>A row of the OVSDB Interface table.</summary>
+public sealed record OvsInterfaceRow(string Uuid, string Name, string Type, int? OfPort, string? Error);
+
+/// <summary>Bridges, ports and interfaces read in one <see cref="OvsCommands.ListState"/> call, joined into NetNs objects.</summary>
+public sealed class OvsState
+{
+    /// <summary>Creates the state from parsed rows.</summary>
+    public OvsState(IReadOnlyList<OvsBridgeRow> bridges, IReadOnlyList<OvsPortRow> ports, IReadOnlyList<OvsInterfaceRow> interfaces, string database)
+    {
+        BridgeRows = bridges;
+        PortRows = ports;
+        InterfaceRows = interfaces;
+        Database = database;
+    }
+
+    /// <summary>Bridge rows.</summary>
+    public IReadOnlyList<OvsBridgeRow> BridgeRows { get; }
+
+    /// <summary>Port rows.</summary>
+    public IReadOnlyList<OvsPortRow> PortRows { get; }
+
+    /// <summary>Interface rows.</summary>
+    public IReadOnlyList<OvsInterfaceRow> InterfaceRows { get; }
+
+    /// <summary>The database remote the state came from.</summary>
+    public string Database { get; }
+
+    /// <summary>Bridges sorted by name; each lists its ports except its own internal port.</summary>
+    public List<OvsBridge> Bridges()
+    {
+        var portNames = PortRows.ToDictionary(p => p.Uuid, p => p.Name, StringComparer.Ordinal);
+        return BridgeRows
+            .Select(b => new OvsBridge(b.Name, b.DatapathType.Length == 0 ? "system" : b.DatapathType,
+                b.PortUuids.Select(u => portNames.TryGetValue(u, out var n) ? n : null).OfType<string>()
+                    .Where(n => n != b.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
+                b.FailMode, Database))
+            .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Ports of every bridge (without the bridges' own internal ports), sorted by bridge, then port name.</summary>
+    public List<OvsPort> Ports(bool includeBridgePorts = false)
+    {
+        var ports = PortRows.ToDictionary(p => p.Uuid, StringComparer.Ordinal);
+        var ifaces = InterfaceRows.ToDictionary(i => i.Uuid, StringComparer.Ordinal);
+        var list = new List<OvsPort>();
+        foreach (var b in BridgeRows)
+        {
+            foreach (var pu in b.PortUuids)
+            {
+                if (!ports.TryGetValue(pu, out var p)) continue;
+                if (!includeBridgePorts && p.Name == b.Name) continue;
+                OvsInterfaceRow? i = p.InterfaceUuids.Count > 0 && ifaces.TryGetValue(p.InterfaceUuids[0], out var x) ? x : null;
+                list.Add(new OvsPort(b.Name, p.Name, i?.Name ?? p.Name, i?.Type ?? "", i?.OfPort, EffectiveMode(p), p.Tag, p.Trunks, i?.Error));
+            }
+        }
+        return list.OrderBy(p => p.Bridge, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The bridge a port (by port name) belongs to, or null.</summary>
+    public string? BridgeOfPort(string port)
+    {
+        var uuid = PortRows.FirstOrDefault(p => p.Name == port)?.Uuid;
+        if (uuid is null) return null;
+        return BridgeRows.FirstOrDefault(b => b.PortUuids.Contains(uuid))?.Name;
+    }
+
+    /// <summary>The bridge row of that name, or null.</summary>
+    public OvsBridgeRow? FindBridge(string name) => BridgeRows.FirstOrDefault(b => b.Name == name);
+
+    private static string? EffectiveMode(OvsPortRow p) =>
+        p.VlanMode ?? (p.Tag is not null ? "access" : p.Trunks.Count > 0 ? "trunk" : null);
+}
+
+/// <summary>
+/// Parsers for <c>ovs-vsctl --format=json</c> output: each table is one JSON object <c>{"data":[[…]],"headings":[…]}</c>,
+/// and cell values follow RFC 7047 (atoms, <c>["uuid",U]</c>, <c>["set",[…]]</c>, <c>["map",[…]]</c>).
+/// </summary>
+public static class OvsJson
+{
+    /// <summary>Splits the output of several <c>list</c> commands into one table per line, each a list of rows (column → value).</summary>
+    public static List<List<Dictionary<string, JsonElement>>> ParseTables(string output)
+    {
+        var tables = new List<List<Dictionary<string, JsonElement>>>();
+        foreach (var line in (output ?? "").Split('\n'))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            tables.Add(ParseTable(line));
+        }
+        return tables;
+    }
+
+    /// <summary>Parses one <c>{"data":…,"headings":…}</c> object.</summary>
+    public static List<Dictionary<string, JsonElement>> ParseTable(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var headings = root.GetProperty("headings").EnumerateArray().Select(h => h.GetString() ?? "").ToList();
+        var rows = new List<Dictionary<string, JsonElement>>();
+        foreach (var r in root.GetProperty("data").EnumerateArray())
+        {
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var i = 0;
+            foreach (var cell in r.EnumerateArray())
+            {
+                if (i < headings.Count) row[headings[i]] = cell.Clone();
+                i++;
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Parses the three tables of <see cref="OvsCommands.ListState"/>.</summary>
+    public static OvsState ParseState(string output, string database)
+    {
+        var t = ParseTables(output);
+        if (t.Count != 3) throw new FormatException($"Expected 3 JSON tables from ovs-vsctl, got {t.Count}.");
+        var bridges = t[0].Select(r => new OvsBridgeRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "datapath_type") ?? "",
+            Uuids(r, "ports"), Str(r, "fail_mode"))).ToList();
+        var ports = t[1].Select(r => new OvsPortRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Uuids(r, "interfaces"),
+            Int(r, "tag"), Ints(r, "trunks").OrderBy(x => x).ToList(), Str(r, "vlan_mode"))).ToList();
+        var ifaces = t[2].Select(r => new OvsInterfaceRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "type") ?? "",
+            Int(r, "ofport"), Str(r, "error"))).ToList();
+        return new OvsState(bridges, ports, ifaces, database);
+    }
+
+    /// <summary>Parses <see cref="OvsCommands.Version"/>: the <c>ovs_version</c>, or null.</summary>
+    public static string? ParseVersion(string output)
+    {
+        var t = ParseTables(output);
+        return t.Count > 0 && t[0].Count > 0 ? Str(t[0][0], "ovs_version") : null;
+    }
+
+    /// <summary>The atoms of a cell: an atom alone, or the members of <c>["set",[…]]</c> (empty set = none).</summary>
+    public static List<JsonElement> Atoms(JsonElement cell)
+    {
+        if (cell.ValueKind == JsonValueKind.Array && cell.GetArrayLength() == 2 && cell[0].ValueKind == JsonValueKind.String)
+        {
+            switch (cell[0].GetString())
+            {
+                case "set": return cell[1].EnumerateArray().Select(e => e.Clone()).ToList();
+                case "uuid": case "named-uuid": return new List<JsonElement> { cell };
+                case "map": return new List<JsonElement>();
+            }
+        }
+        return new List<JsonElement> { cell };
+    }
+
+    private static JsonElement? Cell(Dictionary<string, JsonElement> row, string column) => row.TryGetValue(column, out var v) ? v : null;
+
+    /// <summary>A string column; null for an empty optional value.</summary>
+    public static string? Str(Dictionary<string, JsonElement> row, string column)
+    {
+        if (Cell(row, column) is not { } c) return null;
+        var a = Atoms(c);
+        return a.Count > 0 && a[0].ValueKind == JsonValueKind.String ? a[0].GetString() : null;
+    }
+
+    /// <summary>An integer column; null for an empty optional value.</summary>
+    public static int? Int(Dictionary<string, JsonElement> row, string column)
+    {
+        if (Cell(row, column) is not { } c) return null;
+        var a = Atoms(c);
+        return a.Count > 0 && a[0].ValueKind == JsonValueKind.Number ? a[0].GetInt32() : null;
+    }
+
+    /// <summary>An integer set column.</summary>
+    public static List<int> Ints(Dictionary<string, JsonElement> row, string column) =>
+        Cell(row, column) is { } c ? Atoms(c).Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetInt32()).ToList() : new List<int>();
+
+    /// <summary>A uuid column (<c>["uuid",U]</c>).</summary>
+    public static string? Uuid(Dictionary<string, JsonElement> row, string column) => Uuids(row, column).FirstOrDefault();
+
+    /// <summary>A set-of-uuid column.</summary>
+    public static List<string> Uuids(Dictionary<string, JsonElement> row, string column)
+    {
+        if (Cell(row, column) is not { } c) return new List<string>();
+        return Atoms(c)
+            .Where(e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[1].ValueKind == JsonValueKind.String)
+            .Select(e => e[1].GetString()!).ToList();
+    }
+}

@@ -1,0 +1,208 @@
+using System.Management.Automation;
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Models;
+using NetNs.Core.Ovs;
+using NetNs.Core.Validation;
+
+namespace NetNs.Commands.Ovs;
+
+/// <summary>
+/// <para type="synopsis">Adds links of the root namespace as ports of an Open vSwitch bridge (ovs-vsctl add-port), many in ONE transaction.</para>
+/// <para type="description">Takes link names, or from the pipeline VethPair objects (the end in the root namespace is connected),
+/// NetLink objects or strings. All links are collected and added in EndProcessing with one ovs-vsctl call
+/// ('add-port BR A -- add-port BR B …'), atomically. Optional -Tag (access VLAN 1-4094) or -Trunk (with -NativeVlan),
+/// IEEE 802.1Q. On a 'netdev' (userspace) bridge, tx checksum offload is turned off on both ends of each veth
+/// ('ethtool -K DEV tx off', the peer with 'ip netns exec PEERNS'), so that UDP (DHCP) and TCP work; TxChecksumOffload on
+/// the output shows it (-KeepTxChecksumOffload skips this, about 30 ms per veth end). Every link is checked before OVS is touched. Errors: LinkNotFound (ObjectNotFound),
+/// LinkNotInRootNamespace, UnsupportedInputObject, InvalidInterfaceName, InvalidVlanTag, InvalidTrunk, DuplicateTrunkVlan,
+/// NativeVlanNotInTrunk, NativeVlanWithoutTrunk, ConflictingVlanParameters (InvalidArgument); BridgeNotFound (ObjectNotFound);
+/// PortExists (ResourceExists; with -Force a port already on that bridge is returned as it is); OvsUnreachable (ConnectionError)
+/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "OvsPort", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
+[OutputType(typeof(OvsPort))]
+public sealed class ConnectOvsPortCommand : OvsCmdlet
+{
+    /// <summary>Parameter set of link names.</summary>
+    public const string ByName = "ByName";
+
+    /// <summary>Parameter set of piped objects.</summary>
+    public const string ByInputObject = "ByInputObject";
+
+    private readonly List<string> _names = new();
+
+    /// <summary>The bridge to add the ports to.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(OvsBridgeNameCompleter))]
+    public string Bridge { get; set; } = string.Empty;
+
+    /// <summary>Names of links in the root namespace.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByName)]
+    [ArgumentCompleter(typeof(LinkNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>A VethPair (its root-namespace end is connected), a NetLink of the root namespace, or a link name.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
+    public object? InputObject { get; set; }
+
+    /// <summary>Make the new ports access ports of this VLAN (1–4094).</summary>
+    [Parameter]
+    public int? Tag { get; set; }
+
+    /// <summary>Make the new ports trunks of these VLANs (each 1–4094, no duplicates).</summary>
+    [Parameter]
+    public int[]? Trunk { get; set; }
+
+    /// <summary>With -Trunk: the VLAN sent and received untagged (must be in the trunk list).</summary>
+    [Parameter]
+    public int? NativeVlan { get; set; }
+
+    /// <summary>A link that is already a port of this bridge is returned as it is instead of an error.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// Leave tx checksum offload as it is on a netdev bridge (saves two ethtool runs per veth, each about 30 ms of kernel time;
+    /// ping still works, but UDP such as DHCP and TCP across the userspace datapath will not).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter KeepTxChecksumOffload { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ByName)
+        {
+            foreach (var n in Name) Add(n);
+            return;
+        }
+        var o = InputObject is PSObject p ? p.BaseObject : InputObject;
+        switch (o)
+        {
+            case VethPair pair when pair.RootEnd is { } end:
+                Add(end);
+                break;
+            case VethPair pair:
+                WriteNetNsError("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
+                    $"Neither end of veth pair {pair} is in the root namespace; Open vSwitch can only add links of the root namespace. Move one end with Move-NetLink.", pair);
+                break;
+            case NetLink link when link.Namespace.Length > 0:
+                WriteNetNsError("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
+                    $"Link '{link.Name}' is in namespace '{link.Namespace}'; Open vSwitch can only add links of the root namespace. Move it with Move-NetLink, or connect its peer{(link.PeerName is null ? "" : " '" + link.PeerName + "'")}.", link);
+                break;
+            case NetLink link:
+                Add(link.Name);
+                break;
+            case string s:
+                Add(s);
+                break;
+            default:
+                WriteNetNsError("UnsupportedInputObject", NetNsErrorCategory.InvalidArgument,
+                    $"Connect-OvsPort takes link names, VethPair or NetLink objects, not {o?.GetType().Name ?? "null"}.", o);
+                break;
+        }
+    }
+
+    private void Add(string name)
+    {
+        Try(() =>
+        {
+            Validate.InterfaceName(name, "Name");
+            if (!_names.Contains(name)) _names.Add(name);
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        Try(Connect);
+    }
+
+    private void Connect()
+    {
+        var vlan = OvsVlan.Create(Tag, Trunk, NativeVlan, untagged: false, Bridge);
+        Validate.InterfaceName(Bridge, "Bridge");
+        if (_names.Count == 0) return;
+        var state = Ovs.GetState();
+        var bridge = state.FindBridge(Bridge) ?? throw Ovs.BridgeNotFound(Bridge);
+        var links = Ip.GetLinks("").GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var add = new List<string>();
+        var keep = new List<string>();
+        foreach (var n in _names)
+        {
+            Try(() =>
+            {
+                var owner = state.BridgeOfPort(n);
+                if (owner == Bridge)
+                {
+                    if (!Force)
+                        throw new NetNsException("PortExists", NetNsErrorCategory.ResourceExists,
+                            $"'{n}' is already a port of bridge '{Bridge}'. Use -Force to accept it as it is.", n);
+                    keep.Add(n);
+                    return;
+                }
+                if (owner is not null)
+                    throw new NetNsException("PortExists", NetNsErrorCategory.ResourceExists,
+                        $"'{n}' is already a port of bridge '{owner}'; disconnect it first (Disconnect-OvsPort {n}).", n);
+                if (!links.ContainsKey(n)) throw IpClient.LinkNotFound("", n);
+                add.Add(n);
+            });
+        }
+        var netdev = bridge.DatapathType == "netdev" && !KeepTxChecksumOffload;
+        var offload = new List<(string Namespace, string Device)>();
+        if (netdev)
+        {
+            foreach (var n in add)
+            {
+                if (links[n].Kind != "veth") continue;
+                offload.Add(("", n));
+                if (links[n].PeerName is { } peer && links[n].PeerNamespace is { } peerNs) offload.Add((peerNs, peer));
+            }
+        }
+        if (add.Count > 0)
+        {
+            var cmd = OvsCommands.AddPorts(Ovs.Connection, Bridge, add, vlan);
+            var action = cmd.ToString();
+            if (offload.Count > 0)
+                action += Environment.NewLine + string.Join(Environment.NewLine, offload.Select(d => OvsCommands.TxOffloadOff(d.Namespace, d.Device).ToString()));
+            if (!ShouldProcess($"bridge {Bridge}: {string.Join(", ", add)}", action))
+            {
+                if (IsWhatIf)
+                {
+                    foreach (var n in add)
+                        WriteObject(new OvsPort(Bridge, n, n, "", null, vlan?.Mode, vlan?.Tag, vlan?.Trunks.OrderBy(t => t).ToList() ?? new List<int>(), null,
+                            netdev && links[n].Kind == "veth" ? false : null, links[n].PeerName, links[n].PeerNamespace, exists: false));
+                }
+                add.Clear();
+            }
+            else
+            {
+                Ovs.AddPorts(Bridge, add, vlan);
+                if (offload.Count > 0) DisableOffload(offload);
+            }
+        }
+        if (add.Count + keep.Count == 0) return;
+        var wanted = new HashSet<string>(add.Concat(keep), StringComparer.Ordinal);
+        var ports = Ovs.GetState().Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
+        foreach (var n in _names.Where(wanted.Contains))
+            if (ports.TryGetValue(n, out var port)) WriteObject(Complete(port, links));
+    }
+
+    private void DisableOffload(List<(string Namespace, string Device)> devices)
+    {
+        // The commands run in parallel; write them to -Verbose here, on the pipeline thread, in order.
+        var announce = Runner.CommandStarting;
+        Runner.CommandStarting = null;
+        try
+        {
+            foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device).ToString());
+            foreach (var f in Ovs.DisableTxOffload(devices))
+                WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
+        }
+        finally
+        {
+            Runner.CommandStarting = announce;
+        }
+    }
+}

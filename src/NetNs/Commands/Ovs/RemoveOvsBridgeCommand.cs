@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using NetNs.Core.Models;
+using NetNs.Core.Ovs;
+
+namespace NetNs.Commands.Ovs;
+
+/// <summary>
+/// <para type="synopsis">Removes Open vSwitch bridges with all their ports (ovs-vsctl del-br NAME).</para>
+/// <para type="description">The links that were ports stay (only their OVS ports go). Errors: BridgeNotFound (ObjectNotFound)
+/// when the bridge does not exist; OvsUnreachable (ConnectionError, terminating).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "OvsBridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
+public sealed class RemoveOvsBridgeCommand : OvsCmdlet
+{
+    /// <summary>Bridge names (no wildcards); bound from piped OvsBridge objects.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(OvsBridgeNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var name in Name)
+        {
+            Try(() =>
+            {
+                var state = Ovs.GetState();
+                if (state.FindBridge(name) is null) throw Ovs.BridgeNotFound(name, "Name");
+                var cmd = OvsCommands.DeleteBridge(Ovs.Connection, name);
+                if (!ShouldProcess(name, cmd.ToString())) return;
+                Ovs.RemoveBridge(name);
+            });
+        }
+    }
+}

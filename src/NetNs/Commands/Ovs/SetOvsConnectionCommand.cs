@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using NetNs.Core.Ovs;
+
+namespace NetNs.Commands.Ovs;
+
+/// <summary>
+/// <para type="synopsis">Chooses the Open vSwitch database (ovsdb-server socket) and timeout every OVS cmdlet of this session uses.</para>
+/// <para type="description">Module-wide setting: -Database 'unix:/path/db.sock' (or the bare absolute path) makes every OVS cmdlet
+/// run 'ovs-vsctl --db=unix:/path/db.sock'; -Default goes back to the system socket (unix:$OVS_RUNDIR/db.sock, default
+/// /var/run/openvswitch/db.sock). -TimeoutSeconds is passed as --timeout (seconds, default 10). Nothing is contacted here.
+/// Errors: InvalidOvsDatabase, InvalidOvsTimeout (InvalidArgument).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "OvsConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByDatabase)]
+[OutputType(typeof(OvsConnection))]
+public sealed class SetOvsConnectionCommand : OvsCmdlet
+{
+    /// <summary>Parameter set of an explicit database.</summary>
+    public const string ByDatabase = "ByDatabase";
+
+    /// <summary>Parameter set of the system default.</summary>
+    public const string ToDefault = "Default";
+
+    /// <summary>The ovsdb remote: unix:/path/db.sock (or /path/db.sock), tcp:HOST:PORT or ssl:HOST:PORT. Bound from a piped OvsConnection.</summary>
+    [Parameter(Position = 0, ParameterSetName = ByDatabase, ValueFromPipelineByPropertyName = true)]
+    public string? Database { get; set; }
+
+    /// <summary>Use the system database socket again.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToDefault)]
+    public SwitchParameter Default { get; set; }
+
+    /// <summary>Seconds ovs-vsctl may wait (--timeout), 1–3600; default: unchanged (initially 10).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int? TimeoutSeconds { get; set; }
+
+    /// <summary>Emit the new setting.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override bool RequiresPrivileges => false;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        Try(() =>
+        {
+            var current = OvsConnection.Current;
+            var db = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(Database)) ? Database : current.Database;
+            var next = new OvsConnection(db, TimeoutSeconds ?? current.TimeoutSeconds);
+            if (!ShouldProcess("Open vSwitch connection", $"Use {next.EffectiveDatabase} with --timeout={next.TimeoutSeconds}")) return;
+            OvsConnection.Current = next;
+            if (PassThru) WriteObject(next);
+        });
+    }
+}

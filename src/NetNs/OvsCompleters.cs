@@ -1,0 +1,44 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using NetNs.Core.Ovs;
+using NetNs.Core.Process;
+
+namespace NetNs;
+
+/// <summary>Completes Open vSwitch bridge names of the current connection (Set-OvsConnection).</summary>
+public sealed class OvsBridgeNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var state = new OvsClient(new CliWrapToolRunner()).GetState();
+            return Completion.Complete(state.BridgeRows.Select(b => b.Name), wordToComplete, "bridge ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}
+
+/// <summary>Completes Open vSwitch port names, of the bridge given with -Bridge when there is one.</summary>
+public sealed class OvsPortNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var bridge = Completion.BoundString(fakeBoundParameters, "Bridge");
+        try
+        {
+            var ports = new OvsClient(new CliWrapToolRunner()).GetState().Ports().Where(p => bridge.Length == 0 || p.Bridge == bridge);
+            return Completion.Complete(ports.Select(p => p.Name), wordToComplete, "port ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}
