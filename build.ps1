@@ -50,7 +50,7 @@ function Invoke-Pwsh([string] $Command) {
     $p = Get-PwshCommand
     $exe = $p[0]
     $rest = @($p | Select-Object -Skip 1)
-    & $exe @rest -NoProfile -NonInteractive -Command $Command
+    & $exe @rest -NoProfile -NonInteractive -Command $Command | Out-Host
     return $LASTEXITCODE
 }
 
