@@ -12,15 +12,19 @@
     The NetNs module manifest to import (default: out/NetNs/NetNs.psd1 of this repository).
 .PARAMETER Prefix
     A prefix for every object name (the tests use a unique one); default: none, i.e. the walk-through's names.
+.PARAMETER OvsDatabase
+    The ovsdb socket to use, e.g. unix:/tmp/x/db.sock (the tests use a private Open vSwitch); default: the system one.
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/NetNs/NetNs.psd1'),
-    [string] $Prefix = ''
+    [string] $Prefix = '',
+    [string] $OvsDatabase = ''
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
+if ($OvsDatabase) { Set-OvsConnection -Database $OvsDatabase }
 
 $ns1 = "${Prefix}ns1"; $ns2 = "${Prefix}ns2"; $br = "${Prefix}br0"
 $in1 = "eth1-${Prefix}ns1"; $out1 = "veth-${Prefix}ns1"
