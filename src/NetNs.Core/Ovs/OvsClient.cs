@@ -191,20 +191,29 @@ public sealed class OvsClient
     }
 
     /// <summary>
-    /// Runs <c>ethtool -K DEV tx off</c> for each (namespace, device), a few at a time. Returns the failures (command and stderr)
-    /// instead of throwing: the ports exist either way.
+    /// Turns tx checksum offload off (what <c>ethtool -K DEV tx off</c> does) for each (namespace, device), in process:
+    /// the SIOCETHTOOL ioctl, on a thread that joined the namespace with setns(2) — no process per device. Returns the
+    /// failures instead of throwing: the ports exist either way.
     /// </summary>
     public List<string> DisableTxOffload(IEnumerable<(string Namespace, string Device)> devices)
     {
         var failures = new List<string>();
-        var commands = devices.Distinct().Select(d => OvsCommands.TxOffloadOff(d.Namespace, d.Device)).ToList();
-        if (commands.Count == 0) return failures;
-        var results = new ToolResult[commands.Count];
-        // Announce every command on the calling thread (the cmdlet writes them to -Verbose), then run them in parallel.
-        Parallel.For(0, commands.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = _ct },
-            i => results[i] = _runner.Run(commands[i], _ct));
-        foreach (var r in results.Where(r => !r.Succeeded))
-            failures.Add($"{r.Command}: {r.StandardError.Trim()}");
+        foreach (var group in devices.Distinct().GroupBy(d => d.Namespace))
+        {
+            _ct.ThrowIfCancellationRequested();
+            try
+            {
+                failures.AddRange(NetnsThread.Run(group.Key, () => group
+                    .Select(d => (d, Error: Ethtool.SetTxChecksum(d.Device, on: false)))
+                    .Where(x => x.Error is not null)
+                    .Select(x => $"{OvsCommands.TxOffloadOff(x.d.Namespace, x.d.Device)}: {x.Error}")
+                    .ToList()));
+            }
+            catch (NetNsException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
         return failures;
     }
 

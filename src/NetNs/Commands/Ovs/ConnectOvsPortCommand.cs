@@ -191,18 +191,9 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
 
     private void DisableOffload(List<(string Namespace, string Device)> devices)
     {
-        // The commands run in parallel; write them to -Verbose here, on the pipeline thread, in order.
-        var announce = Runner.CommandStarting;
-        Runner.CommandStarting = null;
-        try
-        {
-            foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device).ToString());
-            foreach (var f in Ovs.DisableTxOffload(devices))
-                WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
-        }
-        finally
-        {
-            Runner.CommandStarting = announce;
-        }
+        // Done in process (SIOCETHTOOL, setns for namespaced ends); the equivalent ethtool command lines go to -Verbose.
+        foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device) + "   (in process: SIOCETHTOOL)");
+        foreach (var f in Ovs.DisableTxOffload(devices))
+            WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
     }
 }
