@@ -73,7 +73,17 @@ public sealed class IpClient
             throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
         Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
             (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
-        return new NetNamespace(name, null, Array.Empty<int>());
+        // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
+        // veth crosses), so that Get-NetNamespace always shows one.
+        int? id = null;
+        if (Run(IpCommands.NetnsSetId(name)).Succeeded)
+        {
+            var ids = Run(IpCommands.NetnsListId());
+            if (ids.Succeeded)
+                foreach (var (nsid, n) in IpJson.ParseNetnsIds(ids.StandardOutput))
+                    if (n == name) id = nsid;
+        }
+        return new NetNamespace(name, id, Array.Empty<int>());
     }
 
     /// <summary>
