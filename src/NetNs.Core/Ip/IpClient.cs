@@ -214,7 +214,6 @@ public sealed class IpClient
 
     private List<RawLink> TryRawLinks(string @namespace)
     {
-        if (!string.IsNullOrEmpty(@namespace) && !NamespaceExists(@namespace)) return new List<RawLink>();
         var r = Run(IpCommands.LinkShow(@namespace));
         return r.Succeeded ? IpJson.ParseLinks(r.StandardOutput) : new List<RawLink>();
     }
