@@ -338,6 +338,17 @@ Describe 'Add-VethPair / Get-NetLink / Set-NetLink / Move-NetLink / Remove-NetLi
         foreach ($x in $a, $b, $c, $d) { Test-IpLink $ns2 $x | Should -BeFalse }
     }
 
+    It 'Get-NetLink -Kind veth | Remove-NetLink removes pairs with both ends listed, without errors' {
+        $n = New-Ns; $a = New-If; $b = New-If; $c = New-If; $d = New-If
+        New-NetNamespace $n | Out-Null
+        Add-VethPair $a $b -Namespace $n -PeerNamespace $n | Out-Null
+        Add-VethPair $c $d -Namespace $n | Out-Null
+        Get-NetLink -Namespace $n -Kind veth | Remove-NetLink -ErrorVariable ev
+        $ev.Count | Should -Be 0
+        Get-IpLinkNames $n | Should -Be @('lo')
+        Test-IpLink '' $d | Should -BeFalse
+    }
+
     It 'Add-VethPair refuses the invalid interface name <Display> with InvalidInterfaceName and creates nothing' -ForEach @(
         @{ Bad = 'abcdefghijklmnop'; Display = '16 bytes' }
         @{ Bad = 'éééééééé'; Display = '8 chars, 16 bytes' }
@@ -657,6 +668,14 @@ Describe 'Invoke-InNamespace' {
         $out = Invoke-InNamespace (New-Ns) echo hi -ErrorVariable ev -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         Assert-NetNsError $ev 'NamespaceNotFound' 'ObjectNotFound'
+    }
+
+    It 'runs in the root namespace with -Namespace ""' {
+        $out = Invoke-InNamespace '' ls /sys/class/net
+        $out | Should -Be @(Get-ChildItem /sys/class/net | ForEach-Object Name | Sort-Object)
+        Invoke-InNamespace '' -ErrorVariable ev -ErrorAction SilentlyContinue -- sh -c 'exit 4'
+        $LASTEXITCODE | Should -Be 4
+        $ev[0].Exception.Message | Should -BeLike '*in the root namespace*'
     }
 
     It '-Verbose prints the ip netns exec command line' {
