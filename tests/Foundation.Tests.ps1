@@ -26,7 +26,8 @@ BeforeAll {
     function Get-IpLinkNames([string] $Namespace) { @(Get-IpLink $Namespace | ForEach-Object ifname) | Sort-Object }
     function Test-IpLink([string] $Namespace, [string] $Name) { $null -ne (Get-IpLink $Namespace $Name) }
     function Get-IpAddr([string] $Namespace, [string] $Name) {
-        $json = & ip -j -n $Namespace address show dev $Name
+        $ns = if ($Namespace) { @('-n', $Namespace) } else { @() }
+        $json = & ip -j @ns address show dev $Name
         @(($json | ConvertFrom-Json).addr_info | ForEach-Object { "$($_.local)/$($_.prefixlen)" })
     }
 
@@ -771,8 +772,8 @@ Describe 'Enter-NetNamespace' {
 
 Describe 'Without root' {
     BeforeAll {
-        # pwsh must start as nobody: the dotnet tool lives under /root (mode 0700), so copy pwsh's own folder
-        # to a private temp folder nobody can read, when the original is not readable.
+        # pwsh must start as nobody: the dotnet tool lives under /root (mode 0700), so pwsh's own folder is
+        # copied to a private temp folder that nobody can read, when the original is not readable.
         $script:nobodyDir = Join-Path ([System.IO.Path]::GetTempPath()) (New-TestName 'netns-nobody-')
         New-Item -ItemType Directory -Path $nobodyDir | Out-Null
         $pwshDll = Join-Path $PSHOME 'pwsh.dll'
@@ -784,30 +785,68 @@ Describe 'Without root' {
         New-Item -ItemType Directory -Path (Join-Path $nobodyDir 'home') | Out-Null
         & chmod -R a+rX $nobodyDir
         & chown nobody (Join-Path $nobodyDir 'home')
-        $script:pwshDll = $pwshDll
-        $script:module = (Resolve-Path $script:NetNsModule).Path
+        $module = (Resolve-Path $script:NetNsModule).Path
+
+        # A namespace and a veth the non-root run must not be able to touch.
+        $script:rn = New-Ns; $script:ra = New-If; $script:rb = New-If
+        New-NetNamespace $rn | Add-VethPair -Name $ra -PeerName $rb | Out-Null
+        $script:newName = New-Ns
+
+        # One pwsh as nobody runs every cmdlet and reports 'Cmdlet|FullyQualifiedErrorId|Category|Message'.
+        $lines = @(
+            "New-NetNamespace $newName"
+            "Remove-NetNamespace $rn -Force"
+            "Enter-NetNamespace $rn -Shell /bin/true"
+            "Invoke-InNamespace $rn -- true"
+            "Add-VethPair x$ra x$rb"
+            "Move-NetLink $rb -Destination $rn"
+            "Set-NetLink $rb -Up"
+            "Remove-NetLink $rb"
+            "Add-NetAddress -Name $rb 10.204.0.1/24"
+            "Remove-NetAddress -Name $rb 10.204.0.1/24"
+            "Test-NetNamespaceConnection '' 127.0.0.1 -Count 1"
+        )
+        $body = foreach ($l in $lines) {
+            $cmd = ($l -split ' ')[0]
+            "try { `$null = $l -ErrorAction Stop; '$cmd|none||' } catch { '$cmd|' + `$_.FullyQualifiedErrorId + '|' + `$_.CategoryInfo.Category + '|' + `$_.Exception.Message }"
+        }
+        $body += "'Get-NetLink|' + (@(Get-NetLink lo).Name -join ',')"
+        $body += "'Get-NetNamespace|' + (@(Get-NetNamespace $rn).Name -join ',')"
+        $script = "Import-Module '$module'`n" + ($body -join "`n")
+        $out = & setpriv --reuid=nobody --regid=nogroup --clear-groups env "HOME=$nobodyDir/home" "DOTNET_CLI_HOME=$nobodyDir/home" DOTNET_NOLOGO=1 `
+            dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1
+        $script:results = @{}
+        foreach ($o in $out) {
+            $parts = "$o" -split '\|', 4
+            if ($parts.Count -ge 2) { $script:results[$parts[0]] = $parts }
+        }
+        $script:rawOut = $out -join "`n"
     }
     AfterAll { if ($script:nobodyDir -and (Test-Path $script:nobodyDir)) { Remove-Item -Recurse -Force $script:nobodyDir } }
 
-    It '<Cmd> as nobody stops with the one NotRoot PermissionDenied error and changes nothing' -ForEach @(
-        @{ Cmd = 'New-NetNamespace' ; Line = 'New-NetNamespace NAME' }
-        @{ Cmd = 'Add-VethPair' ; Line = 'Add-VethPair NAME NAMEb' }
-        @{ Cmd = 'Remove-NetNamespace' ; Line = 'Remove-NetNamespace NAME' }
-        @{ Cmd = 'Set-NetLink' ; Line = 'Set-NetLink lo -Up' }
-        @{ Cmd = 'Invoke-InNamespace' ; Line = 'Invoke-InNamespace NAME -- true' }
+    It '<_> as nobody stops with the one NotRoot PermissionDenied error' -ForEach @(
+        'New-NetNamespace', 'Remove-NetNamespace', 'Enter-NetNamespace', 'Invoke-InNamespace', 'Add-VethPair', 'Move-NetLink',
+        'Set-NetLink', 'Remove-NetLink', 'Add-NetAddress', 'Remove-NetAddress', 'Test-NetNamespaceConnection'
     ) {
-        $n = New-Ns
-        $script = @"
-Import-Module '$module'
-try { $($Line -creplace 'NAME', $n) -ErrorAction Continue; 'no error' }
-catch { `$_.FullyQualifiedErrorId; [string]`$_.CategoryInfo.Category; `$_.Exception.Message }
-"@
-        $out = & setpriv --reuid=nobody --regid=nogroup --clear-groups env "HOME=$nobodyDir/home" DOTNET_CLI_HOME="$nobodyDir/home" DOTNET_NOLOGO=1 `
-            dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1
-        $out[0] | Should -BeLike "NotRoot,*"
-        $out[1] | Should -Be 'PermissionDenied'
-        $out[2] | Should -BeLike '*needs root*CAP_NET_ADMIN*'
-        "/run/netns/$n" | Should -Not -Exist
+        $r = $results[$_]
+        $r | Should -Not -BeNullOrEmpty -Because $rawOut
+        $r[1] | Should -BeLike 'NotRoot,*'
+        $r[2] | Should -Be 'PermissionDenied'
+        $r[3] | Should -BeLike '*needs root*CAP_NET_ADMIN*'
+    }
+
+    It 'changed nothing' {
+        "/run/netns/$newName" | Should -Not -Exist
+        "/run/netns/$rn" | Should -Exist
+        Test-IpLink '' $rb | Should -BeTrue
+        (Get-IpLink '' $rb).flags | Should -Not -Contain 'UP'
+        Test-IpLink '' "x$ra" | Should -BeFalse
+        Get-IpAddr '' $rb | Should -Not -Contain '10.204.0.1/24'
+    }
+
+    It 'Get-NetLink and Get-NetNamespace read without root' {
+        $results['Get-NetLink'][1] | Should -Be 'lo'
+        $results['Get-NetNamespace'][1] | Should -Be $rn
     }
 }
 
