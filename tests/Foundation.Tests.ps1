@@ -159,6 +159,37 @@ Describe 'New-NetNamespace / Get-NetNamespace / Remove-NetNamespace' {
         }
     }
 
+    It 'creates and removes 16 namespaces with veth pairs in parallel (ForEach-Object -Parallel)' {
+        $names = 1..16 | ForEach-Object { [pscustomobject]@{ Ns = (New-Ns 'fp'); A = (New-If 'fpa'); B = (New-If 'fpb') } }
+        $mod = (Resolve-Path $script:NetNsModule).Path
+        $made = $names | ForEach-Object -ThrottleLimit 16 -Parallel {
+            Import-Module $using:mod
+            $x = $_
+            $v = New-NetNamespace $x.Ns -ErrorAction Stop | Add-VethPair -Name $x.A -PeerName $x.B -Mtu 1400 -ErrorAction Stop
+            $l = Get-NetLink $x.B -ErrorAction Stop
+            [pscustomobject]@{ Ns = $x.Ns; Exists = $v.Exists; PeerNamespace = $l.PeerNamespace; PeerName = $l.PeerName; Id = (Get-NetNamespace $x.Ns).Id }
+        }
+        @($made).Count | Should -Be 16
+        foreach ($m in $made) {
+            $x = $names | Where-Object Ns -EQ $m.Ns
+            $m.Exists | Should -BeTrue
+            $m.PeerNamespace | Should -Be $x.Ns
+            $m.PeerName | Should -Be $x.A
+            $m.Id | Should -BeOfType [int]
+        }
+        @($made.Id | Sort-Object -Unique).Count | Should -Be 16
+        $errors = $names | ForEach-Object -ThrottleLimit 16 -Parallel {
+            Import-Module $using:mod
+            Remove-NetNamespace $_.Ns -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev
+        }
+        @($errors).Count | Should -Be 0
+        foreach ($x in $names) {
+            "/run/netns/$($x.Ns)" | Should -Not -Exist
+            Test-IpLink '' $x.B | Should -BeFalse
+        }
+    }
+
     It '-WhatIf creates nothing and passes on objects with Exists = $false through the pipeline' {
         $n = New-Ns; $a = New-If; $b = New-If
         $o = New-NetNamespace $n -WhatIf
