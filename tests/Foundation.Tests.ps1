@@ -908,3 +908,22 @@ Describe 'Table views' {
         $v | Should -Match '\(root\)'
     }
 }
+
+Describe 'Cmdlet metadata' {
+    It '<_> declares [OutputType]' -ForEach @(
+        'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Enter-NetNamespace', 'Invoke-InNamespace',
+        'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
+        'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress', 'Test-NetNamespaceConnection'
+    ) {
+        $c = Get-Command $_ -Module NetNs
+        $c.ImplementingType.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $false).Count | Should -BeGreaterThan 0
+    }
+
+    It '<_> supports -WhatIf and -Confirm' -ForEach @(
+        'New-NetNamespace', 'Remove-NetNamespace', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink', 'Add-NetAddress', 'Remove-NetAddress'
+    ) {
+        $p = (Get-Command $_ -Module NetNs).Parameters
+        $p.ContainsKey('WhatIf') | Should -BeTrue
+        $p.ContainsKey('Confirm') | Should -BeTrue
+    }
+}

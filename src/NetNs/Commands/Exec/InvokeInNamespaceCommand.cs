@@ -14,7 +14,7 @@ namespace NetNs.Commands.Exec;
 /// information stream (shown like Write-Host, tagged 'stderr'); $LASTEXITCODE is set, and a non-zero exit writes
 /// NativeCommandFailed (InvalidResult) unless -IgnoreExitCode. A script block runs in a child pwsh inside the namespace
 /// and returns its output as (deserialized) objects. Put '--' before the command so that its own switches are not
-/// taken as PowerShell parameters: Invoke-InNamespace ns1 -- ping -c 1 10.0.0.2.
+/// taken as PowerShell parameters: Invoke-InNamespace ns1 -- ping -c 1 10.0.0.2. -Namespace "" runs in the root namespace.
 /// Errors: NamespaceNotFound (ObjectNotFound); ToolNotFound (NotInstalled); ScriptBlockError (from the child).</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "InNamespace", DefaultParameterSetName = CommandSet)]

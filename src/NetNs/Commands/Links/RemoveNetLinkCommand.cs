@@ -11,6 +11,7 @@ namespace NetNs.Commands.Links;
 /// <para type="description">Errors: LinkNotFound, NamespaceNotFound (ObjectNotFound); InvalidInterfaceName (InvalidArgument).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class RemoveNetLinkCommand : NetNsCmdlet
 {
     // "ns/name" of veth ends deleted together with a peer removed earlier in this pipeline.
