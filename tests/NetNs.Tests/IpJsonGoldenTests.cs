@@ -67,6 +67,18 @@ public class IpJsonGoldenTests
     }
 
     [Fact]
+    public void ParseLinks_kinds_of_the_machines_own_links()
+    {
+        var links = IpJson.ParseLinks(Golden.Read("ip-link-root-system.json"));
+        Assert.Equal(new[] { "lo", "eth0", "ifb0" }, links.Select(l => l.Name));
+        Assert.Equal(new[] { "loopback", "device", "ifb" }, links.Select(l => l.Kind));
+        Assert.Equal(new[] { 65536, 1400, 1500 }, links.Select(l => l.Mtu));
+        Assert.Equal(new[] { "UNKNOWN", "UP", "DOWN" }, links.Select(l => l.OperState));
+        Assert.Equal("02:fc:00:00:00:01", links[1].MacAddress);
+        Assert.All(links, l => Assert.Null(l.LinkIndex));
+    }
+
+    [Fact]
     public void ParseLinks_empty_output_is_no_links() => Assert.Empty(IpJson.ParseLinks(""));
 
     [Fact]

@@ -34,5 +34,7 @@ ip -j -n $A address show dev gold-x > ip-address-dev.json
 ip netns exec $A ping -n -q -c 3 -W 1 -i 0.2 -- 10.0.0.2 > ping-success.stdout.txt 2> ping-success.stderr.txt || true
 ip netns exec $A ping -n -q -c 2 -W 1 -i 0.2 -- 10.0.0.99 > ping-loss.stdout.txt 2> ping-loss.stderr.txt || true
 ip netns exec $A ping -n -q -c 1 -W 1 -i 0.2 -- 10.9.9.9 > ping-unreachable.stdout.txt 2> ping-unreachable.stderr.txt || true
+# the machine's own root links lo, eth0 (a device without linkinfo) and ifb0, read only
+for d in lo eth0 ifb0; do ip -j -d link show dev $d; done | python3 -c "import json,sys; print(json.dumps([l for line in sys.stdin for l in json.loads(line)]))" > ip-link-root-system.json
 # the root's ids of the two namespaces only (other namespaces on the machine are left out)
 ip -j netns list-id | python3 -c "import json,sys; print(json.dumps([e for e in json.load(sys.stdin) if e.get('name') in ('$A','$B')]))" > ip-netns-list-id-root.json
