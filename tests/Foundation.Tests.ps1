@@ -148,9 +148,9 @@ Describe 'New-NetNamespace / Get-NetNamespace / Remove-NetNamespace' {
         Test-IpLink '' $b | Should -BeFalse
     }
 
-    It 'removes and creates the same names again at once, 20 times' {
+    It 'removes and creates the same names again at once, 100 times' {
         $n = New-Ns; $a = New-If; $b = New-If
-        for ($i = 0; $i -lt 20; $i++) {
+        for ($i = 0; $i -lt 100; $i++) {
             $v = New-NetNamespace $n -ErrorAction Stop | Add-VethPair -Name $a -PeerName $b -Mtu 1400 -ErrorAction Stop
             $v.Exists | Should -BeTrue
             Remove-NetNamespace $n -ErrorAction Stop
