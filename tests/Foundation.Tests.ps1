@@ -7,6 +7,7 @@ BeforeAll {
     $script:RootLinks = [System.Collections.Generic.List[string]]::new()
     $script:Processes = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
     $script:EtcDirs = [System.Collections.Generic.List[string]]::new()
+    $script:EtcParentCreated = $false
 
     # A unique namespace name, remembered for AfterAll.
     function New-Ns([string] $Prefix = 'fn') { $n = New-TestName $Prefix; $script:Namespaces.Add($n); $n }
@@ -45,6 +46,8 @@ AfterAll {
     Remove-TestNamespace $script:Namespaces
     Remove-TestLink $script:RootLinks
     foreach ($d in $script:EtcDirs) { if (Test-Path $d) { Remove-Item -Recurse -Force $d } }
+    # /etc/netns itself only when this run created it and nobody else put anything there since.
+    if ($script:EtcParentCreated -and (Test-Path /etc/netns) -and -not (Get-ChildItem -Force /etc/netns)) { Remove-Item /etc/netns }
 }
 
 Describe 'New-NetNamespace / Get-NetNamespace / Remove-NetNamespace' {
@@ -688,12 +691,14 @@ Describe 'Invoke-InNamespace' {
     It 'a command and a script block see /etc/netns/NAME/ files, as ip netns exec does' {
         $dir = "/etc/netns/$ins"
         $script:EtcDirs.Add($dir)
+        if (-not (Test-Path /etc/netns)) { $script:EtcParentCreated = $true }
         New-Item -ItemType Directory -Path $dir -Force | Out-Null
         Set-Content -Path "$dir/resolv.conf" -Value "nameserver 192.0.2.53 # $ins"
         Invoke-InNamespace $ins cat /etc/resolv.conf | Should -Be "nameserver 192.0.2.53 # $ins"
         Invoke-InNamespace $ins { Get-Content /etc/resolv.conf } | Should -Be "nameserver 192.0.2.53 # $ins"
         Get-Content /etc/resolv.conf | Should -Not -Be "nameserver 192.0.2.53 # $ins"
         Remove-Item -Recurse -Force $dir
+        Test-Path $dir | Should -BeFalse
     }
 
     It 'writes NamespaceNotFound for a missing namespace and runs nothing' {
