@@ -7,11 +7,11 @@ public static class KernelErrors
     public static NetNsErrorCategory Classify(string stderr)
     {
         var s = stderr ?? string.Empty;
-        if (Contains(s, "File exists") || Contains(s, "already exists")) return NetNsErrorCategory.ResourceExists;
+        if (Contains(s, "File exists") || Contains(s, "already exists") || Contains(s, "already assigned")) return NetNsErrorCategory.ResourceExists;
         if (Contains(s, "Operation not permitted") || Contains(s, "Permission denied")) return NetNsErrorCategory.PermissionDenied;
         if (Contains(s, "Cannot find device") || Contains(s, "does not exist") || Contains(s, "No such file or directory")
             || Contains(s, "Cannot open network namespace") || Contains(s, "no bridge named") || Contains(s, "no port named")
-            || Contains(s, "No such device") || Contains(s, "Cannot assign requested address"))
+            || Contains(s, "No such device") || Contains(s, "address not found") || Contains(s, "Cannot assign requested address"))
             return NetNsErrorCategory.ObjectNotFound;
         if (Contains(s, "Device or resource busy")) return NetNsErrorCategory.ResourceUnavailable;
         if (Contains(s, "Invalid argument") || Contains(s, "Numerical result out of range") || Contains(s, "Error: either") || Contains(s, "is not a valid") || Contains(s, "invalid"))

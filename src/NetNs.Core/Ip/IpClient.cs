@@ -73,7 +73,17 @@ public sealed class IpClient
             throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
         Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
             (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
-        return new NetNamespace(name, null, Array.Empty<int>());
+        // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
+        // veth crosses), so that Get-NetNamespace always shows one.
+        int? id = null;
+        if (Run(IpCommands.NetnsSetId(name)).Succeeded)
+        {
+            var ids = Run(IpCommands.NetnsListId());
+            if (ids.Succeeded)
+                foreach (var (nsid, n) in IpJson.ParseNetnsIds(ids.StandardOutput))
+                    if (n == name) id = nsid;
+        }
+        return new NetNamespace(name, id, Array.Empty<int>());
     }
 
     /// <summary>
@@ -130,45 +140,69 @@ public sealed class IpClient
         return IpJson.ParseLinks(r.StandardOutput);
     }
 
-    /// <summary>The links of a namespace, veth peers resolved to (name, namespace).</summary>
+    /// <summary>
+    /// The links of a namespace, veth peers resolved to (name, namespace, ifindex). A peer in the same namespace
+    /// is named by <c>ip</c> itself; a peer elsewhere is found through the link-netnsid: a named namespace by its
+    /// name, an unnamed one (seen from inside a namespace) is tried as the root namespace. A candidate peer counts
+    /// only when it is a veth pointing back at this link, so a peer in a foreign (e.g. container) namespace stays
+    /// unresolved (null) instead of being reported wrongly.
+    /// </summary>
     public List<NetLink> GetLinks(string @namespace, string? name = null)
     {
         RequireNamespace(@namespace);
         var raw = GetRawLinks(@namespace, name);
         Dictionary<int, string?>? nsids = null;
-        var peerLists = new Dictionary<string, Dictionary<int, string>>(StringComparer.Ordinal);
-        Dictionary<int, string>? local = null;
+        var cache = new Dictionary<string, List<RawLink>>(StringComparer.Ordinal);
+        if (name is null) cache[@namespace] = raw;
+        List<RawLink> LinksOf(string ns)
+        {
+            if (!cache.TryGetValue(ns, out var list))
+            {
+                list = TryRawLinks(ns);
+                cache[ns] = list;
+            }
+            return list;
+        }
         var result = new List<NetLink>(raw.Count);
         foreach (var l in raw)
         {
             string? peerName = null, peerNs = null;
-            if (l.Kind == "veth" && l.LinkIndex is { } peerIndex)
+            int? peerIndex = null;
+            if (l.Kind == "veth")
             {
-                if (l.LinkNetnsId is { } nsid)
+                if (l.LinkNetnsId is { } nsid && l.LinkIndex is { } index)
                 {
                     nsids ??= ParseIds(@namespace);
-                    if (nsids.TryGetValue(nsid, out var n)) peerNs = n ?? (string.IsNullOrEmpty(@namespace) ? null : "");
-                    else if (!string.IsNullOrEmpty(@namespace)) peerNs = "";
-                    if (peerNs is not null)
+                    var candidates = new List<string>();
+                    if (nsids.TryGetValue(nsid, out var n) && n is not null) candidates.Add(n);
+                    else if (!string.IsNullOrEmpty(@namespace)) candidates.Add(string.Empty);
+                    foreach (var c in candidates)
                     {
-                        if (!peerLists.TryGetValue(peerNs, out var map))
-                        {
-                            map = TryIndexMap(peerNs);
-                            peerLists[peerNs] = map;
-                        }
-                        map.TryGetValue(peerIndex, out peerName);
+                        var peer = LinksOf(c).FirstOrDefault(x => x.IfIndex == index);
+                        if (peer is null || peer.Kind != "veth" || peer.LinkNetnsId is null || (peer.LinkIndex is { } back && back != l.IfIndex)) continue;
+                        peerName = peer.Name;
+                        peerNs = c;
+                        peerIndex = index;
+                        break;
                     }
                 }
                 else
                 {
-                    peerNs = @namespace;
-                    local ??= name is null ? raw.ToDictionary(x => x.IfIndex, x => x.Name) : TryIndexMap(@namespace);
-                    local.TryGetValue(peerIndex, out peerName);
+                    // Both ends in this namespace: ip -j names the peer ("link") instead of giving its index.
+                    var local = LinksOf(@namespace);
+                    var peer = l.LinkName is { } ln ? local.FirstOrDefault(x => x.Name == ln)
+                        : l.LinkIndex is { } li ? local.FirstOrDefault(x => x.IfIndex == li) : null;
+                    if (peer is not null)
+                    {
+                        peerName = peer.Name;
+                        peerNs = @namespace;
+                        peerIndex = peer.IfIndex;
+                    }
                 }
             }
             var admin = l.Flags.Contains("UP") ? "UP" : "DOWN";
             result.Add(new NetLink(@namespace, l.Name, l.IfIndex, l.Kind, admin, l.OperState, l.MacAddress, l.Mtu,
-                peerName, peerNs, l.Kind == "veth" ? l.LinkIndex : null, l.Master, l.Flags, l.Alias));
+                peerName, peerNs, peerIndex, l.Master, l.Flags, l.Alias));
         }
         return result;
     }
@@ -179,11 +213,10 @@ public sealed class IpClient
         return r.Succeeded ? IpJson.ParseNetnsIds(r.StandardOutput) : new Dictionary<int, string?>();
     }
 
-    private Dictionary<int, string> TryIndexMap(string @namespace)
+    private List<RawLink> TryRawLinks(string @namespace)
     {
-        var r = Run(new ToolCommand(IpCommands.Ip, string.IsNullOrEmpty(@namespace) ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", @namespace, "link", "show" }));
-        if (!r.Succeeded) return new Dictionary<int, string>();
-        return IpJson.ParseLinks(r.StandardOutput).ToDictionary(x => x.IfIndex, x => x.Name);
+        var r = Run(IpCommands.LinkShow(@namespace));
+        return r.Succeeded ? IpJson.ParseLinks(r.StandardOutput) : new List<RawLink>();
     }
 
     /// <summary>One link, or throws <c>LinkNotFound</c> (ObjectNotFound).</summary>
@@ -282,6 +315,14 @@ public sealed class IpClient
         Run(IpCommands.AddressAdd(@namespace, name, normal)).ThrowIfFailed("AddAddressFailed", Target(@namespace, name),
             $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
             (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+        // Read it back, so that the scope (global, link, host) is the kernel's.
+        var shown = Run(IpCommands.AddressShow(@namespace, name));
+        if (shown.Succeeded)
+        {
+            var match = IpJson.ParseAddresses(shown.StandardOutput, @namespace)
+                .FirstOrDefault(a => a.PrefixLength == prefix && System.Net.IPAddress.TryParse(a.Address, out var x) && x.Equals(ip));
+            if (match is not null) return match;
+        }
         return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, "global");
     }
 
@@ -292,7 +333,8 @@ public sealed class IpClient
         var normal = ip + "/" + prefix;
         var r = Run(IpCommands.AddressDelete(@namespace, name, normal));
         if (r.Succeeded) return;
-        if (r.StandardError.Contains("Cannot assign requested address", StringComparison.Ordinal))
+        if (r.StandardError.Contains("Cannot assign requested address", StringComparison.Ordinal)
+            || r.StandardError.Contains("address not found", StringComparison.OrdinalIgnoreCase))
             throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{name}' in {Describe(@namespace)} has no address {normal}.", Target(@namespace, name));
         r.ThrowIfFailed("RemoveAddressFailed", Target(@namespace, name), $"Cannot remove address {normal} from link '{name}'",
             (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));

@@ -29,6 +29,9 @@ public static class IpCommands
     /// <summary><c>ip netns del NAME</c></summary>
     public static ToolCommand NetnsDelete(string name) => new(Ip, new[] { "netns", "del", name });
 
+    /// <summary><c>ip netns set NAME auto</c>: assigns the namespace a netns id in the root namespace.</summary>
+    public static ToolCommand NetnsSetId(string name) => new(Ip, new[] { "netns", "set", name, "auto" });
+
     /// <summary><c>ip -j netns list-id</c>: nsid to name map of the root namespace.</summary>
     public static ToolCommand NetnsListId(string @namespace = "")
     {

@@ -11,6 +11,7 @@ namespace NetNs.Commands.Addresses;
 /// NetAddress). Errors: AddressNotFound, LinkNotFound, NamespaceNotFound (ObjectNotFound); InvalidAddress (InvalidArgument).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetAddress", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class RemoveNetAddressCommand : NetNsCmdlet
 {
     /// <summary>The link holding the addresses.</summary>

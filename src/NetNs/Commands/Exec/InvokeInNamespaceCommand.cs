@@ -14,7 +14,7 @@ namespace NetNs.Commands.Exec;
 /// information stream (shown like Write-Host, tagged 'stderr'); $LASTEXITCODE is set, and a non-zero exit writes
 /// NativeCommandFailed (InvalidResult) unless -IgnoreExitCode. A script block runs in a child pwsh inside the namespace
 /// and returns its output as (deserialized) objects. Put '--' before the command so that its own switches are not
-/// taken as PowerShell parameters: Invoke-InNamespace ns1 -- ping -c 1 10.0.0.2.
+/// taken as PowerShell parameters: Invoke-InNamespace ns1 -- ping -c 1 10.0.0.2. -Namespace "" runs in the root namespace.
 /// Errors: NamespaceNotFound (ObjectNotFound); ToolNotFound (NotInstalled); ScriptBlockError (from the child).</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "InNamespace", DefaultParameterSetName = CommandSet)]
@@ -24,8 +24,9 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
     private const string CommandSet = "Command";
     private const string ScriptBlockSet = "ScriptBlock";
 
-    /// <summary>The namespace to run in.</summary>
+    /// <summary>The namespace to run in; "" runs in the root namespace (bound from a piped NetLink of the root, too).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     public string Namespace { get; set; } = string.Empty;
 
@@ -68,7 +69,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
         if (exit != 0 && !IgnoreExitCode)
         {
             WriteNetNsError("NativeCommandFailed", NetNsErrorCategory.InvalidResult,
-                $"'{cmd}' exited with status {exit} in namespace '{Namespace}'.", Command);
+                $"'{cmd}' exited with status {exit} in {IpClient.Describe(Namespace)}.", Command);
         }
     }
 
@@ -130,7 +131,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
         SessionState.PSVariable.Set("global:LASTEXITCODE", exit);
         if (!inPayload)
         {
-            WriteNetNsError("ScriptBlockFailed", NetNsErrorCategory.InvalidResult, $"The script block did not complete in namespace '{Namespace}' (child pwsh exit status {exit}).", Namespace);
+            WriteNetNsError("ScriptBlockFailed", NetNsErrorCategory.InvalidResult, $"The script block did not complete in {IpClient.Describe(Namespace)} (child pwsh exit status {exit}).", Namespace);
             return;
         }
         var result = PSSerializer.Deserialize(output.ToString());

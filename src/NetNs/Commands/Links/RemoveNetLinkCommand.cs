@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using NetNs.Core.Errors;
 using NetNs.Core.Ip;
+using NetNs.Core.Models;
 using NetNs.Core.Validation;
 
 namespace NetNs.Commands.Links;
@@ -9,8 +11,12 @@ namespace NetNs.Commands.Links;
 /// <para type="description">Errors: LinkNotFound, NamespaceNotFound (ObjectNotFound); InvalidInterfaceName (InvalidArgument).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class RemoveNetLinkCommand : NetNsCmdlet
 {
+    // "ns/name" of veth ends deleted together with a peer removed earlier in this pipeline.
+    private readonly HashSet<string> _removedPeers = new(StringComparer.Ordinal);
+
     /// <summary>The link to delete.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(LinkNameCompleter))]
@@ -30,9 +36,21 @@ public sealed class RemoveNetLinkCommand : NetNsCmdlet
         {
             Validate.InterfaceName(Name);
             IpClient.RequireNamespace(ns);
-            if (!Ip.LinkExists(ns, Name)) throw IpClient.LinkNotFound(ns, Name);
+            NetLink link;
+            try
+            {
+                link = Ip.GetLink(ns, Name);
+            }
+            catch (NetNsException ex) when (ex.ErrorId == "LinkNotFound" && _removedPeers.Contains(IpClient.Target(ns, Name)))
+            {
+                // Both ends of a veth came down the pipeline (Get-NetLink -Kind veth | Remove-NetLink): already gone.
+                WriteVerbose($"Link '{Name}' in {IpClient.Describe(ns)} went with its veth peer.");
+                return;
+            }
             if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.LinkDelete(ns, Name).ToString())) return;
             Ip.RemoveLink(ns, Name);
+            if (link.PeerName is not null && link.PeerNamespace is not null)
+                _removedPeers.Add(IpClient.Target(link.PeerNamespace, link.PeerName));
         });
     }
 }

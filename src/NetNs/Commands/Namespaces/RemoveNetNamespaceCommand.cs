@@ -10,6 +10,7 @@ namespace NetNs.Commands.Namespaces;
 /// stops them. When the cmdlet returns, the namespace and the peers of its veth ends are gone.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
 public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
 {
     private readonly List<string> _names = new();
