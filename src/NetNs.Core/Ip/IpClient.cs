@@ -174,7 +174,18 @@ public sealed class IpClient
                 {
                     nsids ??= ParseIds(@namespace);
                     var candidates = new List<string>();
-                    if (nsids.TryGetValue(nsid, out var n) && n is not null) candidates.Add(n);
+                    if (nsids.TryGetValue(nsid, out var n) && n is not null)
+                    {
+                        // A named peer namespace: look the index up in process (no ip process per namespace).
+                        var names = NamesIn(n, raw, nsid);
+                        if (names is not null && names.TryGetValue(index, out var inProcess) && inProcess is not null)
+                        {
+                            peerName = inProcess;
+                            peerNs = n;
+                            peerIndex = index;
+                        }
+                        else candidates.Add(n);
+                    }
                     else if (!string.IsNullOrEmpty(@namespace)) candidates.Add(string.Empty);
                     foreach (var c in candidates)
                     {
@@ -205,6 +216,20 @@ public sealed class IpClient
                 peerName, peerNs, peerIndex, l.Master, l.Flags, l.Alias));
         }
         return result;
+    }
+
+    private readonly Dictionary<string, Dictionary<int, string?>?> _peerNames = new(StringComparer.Ordinal);
+
+    /// <summary>Names, in peer namespace <paramref name="peerNamespace"/>, of the peers of all veth in <paramref name="raw"/> whose netns id is <paramref name="nsid"/>.</summary>
+    private Dictionary<int, string?>? NamesIn(string peerNamespace, List<RawLink> raw, int nsid)
+    {
+        if (!_peerNames.TryGetValue(peerNamespace, out var map))
+        {
+            var indexes = raw.Where(x => x.Kind == "veth" && x.LinkNetnsId == nsid && x.LinkIndex is not null).Select(x => x.LinkIndex!.Value);
+            map = IfIndex.NamesIn(peerNamespace, indexes);
+            _peerNames[peerNamespace] = map;
+        }
+        return map;
     }
 
     private Dictionary<int, string?> ParseIds(string @namespace)

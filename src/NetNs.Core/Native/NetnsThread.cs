@@ -62,3 +62,36 @@ internal static class NetnsThread
         return result;
     }
 }
+
+/// <summary>Interface index to name in the calling thread's namespace (if_indextoname(3)).</summary>
+internal static class IfIndex
+{
+    [DllImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
+    private static extern IntPtr IfIndexToName(uint index, byte[] name);
+
+    /// <summary>The name of interface <paramref name="index"/>, or null when there is none.</summary>
+    public static string? NameOf(int index)
+    {
+        var buffer = new byte[16];
+        if (IfIndexToName((uint)index, buffer) == IntPtr.Zero) return null;
+        var len = Array.IndexOf(buffer, (byte)0);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, len < 0 ? buffer.Length : len);
+    }
+
+    /// <summary>
+    /// Names of interfaces by index inside a named namespace, looked up in process (setns thread); null when the
+    /// namespace cannot be entered.
+    /// </summary>
+    public static Dictionary<int, string?>? NamesIn(string @namespace, IEnumerable<int> indexes)
+    {
+        if (string.IsNullOrEmpty(@namespace) || !File.Exists("/run/netns/" + @namespace)) return null;
+        try
+        {
+            return NetnsThread.Run(@namespace, () => indexes.Distinct().ToDictionary(i => i, NameOf));
+        }
+        catch (Errors.NetNsException)
+        {
+            return null;
+        }
+    }
+}
