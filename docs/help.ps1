@@ -790,7 +790,7 @@ function ConvertTo-AboutText {
             continue
         }
         if ($l -match '^\s*```') { & $flush; $inCode = $true; continue }
-        if ($l -match '^# (.+)$') { & $flush; $out.Add('TOPIC'); $out.Add('    ' + $Matches[1].Trim().ToLowerInvariant()); $out.Add(''); continue }
+        if ($l -match '^# (.+)$') { & $flush; $out.Add('TOPIC'); $out.Add('    ' + $Matches[1].Trim()); $out.Add(''); continue }
         if ($l -match '^## (.+)$') { & $flush; $out.Add($Matches[1].Trim().ToUpperInvariant()); continue }
         if ($l -match '^###+ (.+)$') { & $flush; $out.Add('  ' + $Matches[1].Trim().ToUpperInvariant()); continue }
         if ([string]::IsNullOrWhiteSpace($l)) { & $flush; continue }
