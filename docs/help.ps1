@@ -38,8 +38,6 @@ param(
     [string] $OutPath = (Join-Path $PSScriptRoot '../out/NetNs/en-US')
 )
 
-Set-StrictMode -Version Latest
-
 $script:HelpModuleName = 'NetNs'
 $script:HelpFileName = 'NetNs.dll-Help.xml'
 $script:Nl = "`n"
@@ -205,7 +203,7 @@ function Read-ParameterSection {
         $result[$name] = @{
             Name        = $name
             Description = @($f.Before)
-            Yaml        = @($f.Fences | Where-Object Language -EQ 'yaml' | ForEach-Object { ConvertFrom-HelpYaml $_.Lines })
+            Yaml        = @($f.Fences | Where-Object { $_.Language -eq 'yaml' } | ForEach-Object { ConvertFrom-HelpYaml $_.Lines })
         }
     }
     $result
@@ -836,6 +834,7 @@ function Invoke-HelpCompile {
 
 #endregion
 
+if ($Update -or $Compile) { Set-StrictMode -Version Latest }
 if ($Update -and $Compile) { throw 'Give either -Update or -Compile, not both.' }
 if ($Update) { Invoke-HelpUpdate -DocsPath $DocsPath -ModulePath $ModulePath }
 elseif ($Compile) { Invoke-HelpCompile -DocsPath $DocsPath -OutPath $OutPath }
