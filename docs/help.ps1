@@ -500,15 +500,17 @@ function Get-AboutTemplate {
     @"
 # about_$Module
 
-## SHORT DESCRIPTION
+## about_$Module
+
+# SHORT DESCRIPTION
 
 {{ TODO: one sentence }}
 
-## LONG DESCRIPTION
+# LONG DESCRIPTION
 
 {{ TODO }}
 
-## SEE ALSO
+# SEE ALSO
 
 Get-Command -Module $Module
 "@ + "`n"
@@ -765,6 +767,8 @@ function ConvertTo-AboutText {
     param([string] $Path)
     $lines = ([IO.File]::ReadAllText($Path) -replace "`r`n", "`n") -split "`n"
     $out = [System.Collections.Generic.List[string]]::new()
+    $topic = $null
+    $expectName = $false
     $inCode = $false
     $para = [System.Collections.Generic.List[string]]::new()
     $flush = {
@@ -788,17 +792,30 @@ function ConvertTo-AboutText {
             continue
         }
         if ($l -match '^\s*```') { & $flush; $inCode = $true; continue }
-        if ($l -match '^# (.+)$') { & $flush; $out.Add('TOPIC'); $out.Add('    ' + $Matches[1].Trim()); $out.Add(''); continue }
-        if ($l -match '^## (.+)$') { & $flush; $out.Add($Matches[1].Trim().ToUpperInvariant()); continue }
-        if ($l -match '^###+ (.+)$') { & $flush; $out.Add('  ' + $Matches[1].Trim().ToUpperInvariant()); continue }
+        # PlatyPS's about schema: '# Title', then '## about_Name' (the lookup name), then '# SECTION'
+        # headings with '## Subtopic' headings below them.
+        if ($l -match '^# (.+)$') {
+            & $flush
+            if ($null -eq $topic) { $topic = $Matches[1].Trim(); $expectName = $true; continue }
+            $expectName = $false
+            $out.Add($Matches[1].Trim().ToUpperInvariant()); continue
+        }
+        if ($l -match '^## (.+)$') {
+            & $flush
+            if ($expectName) { $topic = $Matches[1].Trim(); $expectName = $false; continue }
+            $out.Add('  ' + $Matches[1].Trim().ToUpperInvariant()); continue
+        }
+        if ($l -match '^###+ (.+)$') { & $flush; $out.Add('    ' + $Matches[1].Trim()); continue }
+        if (-not [string]::IsNullOrWhiteSpace($l)) { $expectName = $false }
         if ([string]::IsNullOrWhiteSpace($l)) { & $flush; continue }
         $para.Add($l)
     }
     & $flush
+    $out.InsertRange(0, [string[]]@('TOPIC', "    $topic", ''))
     # Collapse runs of blank lines.
     $final = [System.Collections.Generic.List[string]]::new()
     foreach ($l in $out) { if ($l -eq '' -and $final.Count -gt 0 -and $final[$final.Count - 1] -eq '') { continue }; $final.Add($l) }
-    ((@($final) -join "`n").TrimEnd() + "`n")
+    @{ Name = $topic; Text = ((@($final) -join "`n").TrimEnd() + "`n") }
 }
 
 function Invoke-HelpCompile {
@@ -826,7 +843,9 @@ function Invoke-HelpCompile {
     [void][xml](Get-Content -Raw $target)   # must parse back
     $n = 0
     foreach ($a in Get-ChildItem $DocsPath -Filter 'about_*.md') {
-        [IO.File]::WriteAllText((Join-Path $OutPath "$($a.BaseName).help.txt"), (ConvertTo-AboutText $a.FullName), [Text.UTF8Encoding]::new($false))
+        $about = ConvertTo-AboutText $a.FullName
+        $name = if ($about.Name -match '^about_\S+$') { $about.Name } else { $a.BaseName }
+        [IO.File]::WriteAllText((Join-Path $OutPath "$name.help.txt"), $about.Text, [Text.UTF8Encoding]::new($false))
         $n++
     }
     Write-Host "Help: $($docs.Count) command(s) -> $target; $n about topic(s)"

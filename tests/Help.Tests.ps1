@@ -64,7 +64,7 @@ Describe 'Help of <_>' -ForEach $CmdletNames {
     }
 
     It 'has no placeholder left in the markdown' {
-        $text = Get-Content -Raw $MdPath
+        $text = Get-Content -Raw $MdPath -ErrorAction Stop
         $text | Should -Not -Match $Placeholder
     }
 

@@ -20,6 +20,12 @@ BeforeDiscovery {
             $examples = if (Test-Path $path) { @((Read-HelpMarkdown $path).Examples | ForEach-Object { @{ Title = $_.Title; Code = $_.Code } }) } else { @() }
             @{ Name = $_.Name; Examples = $examples }
         })
+    # The code blocks under '# EXAMPLES' of about_NetNs, each run from an empty setting.
+    $aboutLines = (Get-Content (Join-Path $docs 'about_NetNs.md'))
+    $start = [array]::IndexOf($aboutLines, '# EXAMPLES')
+    $end = @(for ($i = $start + 1; $i -lt $aboutLines.Count; $i++) { if ($aboutLines[$i] -match '^# ') { $i; break } })[0]
+    $n = 0
+    $script:AboutExamples = @((Split-Fence $aboutLines[($start + 1)..($end - 1)]).Fences | ForEach-Object { $n++; @{ Title = "Example $n"; Code = $_.Lines -join "`n" } })
 }
 
 BeforeAll {
@@ -93,6 +99,20 @@ Describe 'Examples of <Name> run as written' -ForEach $Pages {
     It '<Title>' -ForEach $Examples {
         $script:Index++
         if ($Plan.Each -and $Index -gt 1) { Set-ExampleSetting $Plan.Setting }
+        $code = ConvertTo-RunnableExample $Code
+        $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty -Because "the example must run without errors:`n$code"
+    }
+}
+
+Describe 'Examples of about_NetNs run as written' {
+    It 'has examples' {
+        $AboutExamples.Count | Should -BeGreaterOrEqual 2
+    }
+
+    It '<Title>' -ForEach $AboutExamples {
+        Set-ExampleSetting 'None'
         $code = ConvertTo-RunnableExample $Code
         $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
