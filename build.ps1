@@ -52,7 +52,8 @@ function Invoke-Pwsh([string] $Command) {
     $p = Get-PwshCommand
     $exe = $p[0]
     $rest = @($p | Select-Object -Skip 1)
-    & $exe @rest -NoProfile -NonInteractive -Command $Command
+    # The child's output goes to the host: only the exit status is returned.
+    & $exe @rest -NoProfile -NonInteractive -Command $Command | Out-Host
     return $LASTEXITCODE
 }
 
