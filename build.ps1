@@ -8,6 +8,8 @@
       Build      Compiles the module into out/NetNs (NetNs.psd1, DLLs, format and help files).
       Test       Builds, then runs the xunit and the Pester tests; prints 'N passed, N failed' over both.
       Demo       Builds, then runs examples/walkthrough.ps1 (the walk-through of DESIGN.md).
+      Docs       Builds, then refreshes docs/en-US/*.md from the built cmdlets (docs/help.ps1 -Update): creates
+                 the file of a new cmdlet, regenerates SYNTAX, parameter metadata, INPUTS and OUTPUTS, keeps the prose.
       Clean      Removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -15,7 +17,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Docs', 'Clean')]
     [string[]] $Task = @('Build'),
 
     # Pester tests to run (a path under tests/); default: all of them.
@@ -50,6 +52,7 @@ function Invoke-Pwsh([string] $Command) {
     $p = Get-PwshCommand
     $exe = $p[0]
     $rest = @($p | Select-Object -Skip 1)
+    # The child's output goes to the host: only the exit status is returned.
     & $exe @rest -NoProfile -NonInteractive -Command $Command | Out-Host
     return $LASTEXITCODE
 }
@@ -181,6 +184,16 @@ function Invoke-Demo {
     if ($exit -ne 0) { exit $exit }
 }
 
+function Invoke-Docs {
+    Invoke-Build
+    Write-Step 'Docs: refresh docs/en-US from the built module'
+    # A fresh pwsh, so the module just built is the one imported.
+    $exit = Invoke-Pwsh "& '$(Join-Path $Root 'docs/help.ps1')' -Update -DocsPath '$(Join-Path $Root 'docs/en-US')' -ModulePath '$(Join-Path $ModuleOut 'NetNs.psd1')'; exit [int](-not `$?)"
+    if ($exit -ne 0) { throw 'docs/help.ps1 -Update failed.' }
+    # Compile again so out/NetNs carries the help just refreshed.
+    & (Join-Path $Root 'docs/help.ps1') -Compile -DocsPath (Join-Path $Root 'docs/en-US') -OutPath (Join-Path $ModuleOut 'en-US')
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     foreach ($d in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
@@ -194,6 +207,7 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Docs' { Invoke-Docs }
         'Clean' { Invoke-Clean }
     }
 }

@@ -1,0 +1,121 @@
+# Runs every example of every cmdlet's help, as written, in the walk-through setting of about_NetNs, on the
+# real kernel. Only the names are made unique to this run: ns1, ns2, ns9 and br0 (also inside eth1-ns1,
+# veth-ns2, ...) get a per-run prefix, so the examples never touch objects of the machine or of other tests.
+# An interactive shell (Enter-NetNamespace) is replaced by /bin/true, so the test never waits for a terminal.
+#
+# The setting an example starts from is chosen per cmdlet in $ExampleSetting below (default: Addressed):
+#   None        no namespaces
+#   Namespaces  ns1 and ns2, empty
+#   Linked      + pairs eth1-ns1/veth-ns1, eth1-ns2/veth-ns2 (inner ends in the namespaces), all up,
+#               root ends joined by the switch br0 (a Linux bridge here)
+#   Addressed   + 10.0.0.1/24 on eth1-ns1 and 10.0.0.2/24 on eth1-ns2: ns1 reaches ns2
+# With Each = $true the setting is rebuilt before every example; otherwise the examples of a cmdlet run one
+# after the other, as a reader would type them.
+BeforeDiscovery {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/../docs/help.ps1
+    $docs = (Resolve-Path "$PSScriptRoot/../docs/en-US").Path
+    $script:Pages = @(Get-Command -Module NetNs -CommandType Cmdlet | Sort-Object Name | ForEach-Object {
+            $path = Join-Path $docs "$($_.Name).md"
+            $examples = if (Test-Path $path) { @((Read-HelpMarkdown $path).Examples | ForEach-Object { @{ Title = $_.Title; Code = $_.Code } }) } else { @() }
+            @{ Name = $_.Name; Examples = $examples }
+        })
+    # The code blocks under '# EXAMPLES' of about_NetNs, each run from an empty setting.
+    $aboutLines = (Get-Content (Join-Path $docs 'about_NetNs.md'))
+    $start = [array]::IndexOf($aboutLines, '# EXAMPLES')
+    $end = @(for ($i = $start + 1; $i -lt $aboutLines.Count; $i++) { if ($aboutLines[$i] -match '^# ') { $i; break } })[0]
+    $n = 0
+    $script:AboutExamples = @((Split-Fence $aboutLines[($start + 1)..($end - 1)]).Fences | ForEach-Object { $n++; @{ Title = "Example $n"; Code = $_.Lines -join "`n" } })
+}
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    $script:ExampleSetting = @{
+        'New-NetNamespace'    = @{ Setting = 'None'; Each = $true }
+        'Add-VethPair'        = @{ Setting = 'Namespaces'; Each = $true }
+        'Move-NetLink'        = @{ Setting = 'Namespaces'; Each = $false }
+        'Add-NetAddress'      = @{ Setting = 'Linked'; Each = $false }
+        'Remove-NetNamespace' = @{ Setting = 'Addressed'; Each = $true }
+    }
+    # Short enough that the longest name of an example (uplink-ns2) stays within 15 bytes: ns1 -> x1a2b31.
+    $script:Prefix = 'x' + [guid]::NewGuid().ToString('N').Substring(0, 5)
+    $script:Bridge = "$($Prefix)b"
+    $script:Namespaces = @("$($Prefix)1", "$($Prefix)2", "$($Prefix)9")
+
+    function ConvertTo-RunnableExample([string] $Code) {
+        $c = [regex]::Replace($Code, '(?<![A-Za-z0-9])ns(?=[129*])', $Prefix)
+        $c = [regex]::Replace($c, '(?<![A-Za-z0-9])br0(?![A-Za-z0-9])', $Bridge)
+        $c -replace '/bin/(ba)?sh\b', '/bin/true'
+    }
+
+    function Clear-ExampleSetting {
+        Remove-TestNamespace $Namespaces
+        Remove-TestLink $Bridge
+        foreach ($l in @(Get-NetLink -ErrorAction SilentlyContinue | Where-Object { $_.Name -like "*$Prefix*" })) { Remove-TestLink $l.Name }
+    }
+
+    function Set-ExampleSetting([string] $Setting) {
+        Clear-ExampleSetting
+        if ($Setting -eq 'None') { return }
+        New-NetNamespace $Namespaces[0], $Namespaces[1] -ErrorAction Stop | Out-Null
+        if ($Setting -eq 'Namespaces') { return }
+        & ip link add $Bridge type bridge
+        & ip link set $Bridge up
+        foreach ($i in 1, 2) {
+            $ns = "$Prefix$i"
+            Add-VethPair -Name "eth1-$ns" -PeerName "veth-$ns" -Namespace $ns -ErrorAction Stop | Out-Null
+            & ip link set "veth-$ns" master $Bridge
+            Set-NetLink "veth-$ns" -Up -ErrorAction Stop
+            Get-NetLink -Namespace $ns | Set-NetLink -Up -ErrorAction Stop
+            if ($Setting -eq 'Addressed') { Add-NetAddress -Name "eth1-$ns" -Namespace $ns -Address "10.0.0.$i/24" -ErrorAction Stop | Out-Null }
+        }
+        if ($Setting -eq 'Addressed') {
+            # Wait until the bridge forwards (its ports leave the listening state), at most 5 seconds.
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while (-not (Test-NetNamespaceConnection "$($Prefix)1" 10.0.0.2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
+        }
+    }
+
+    $script:OldShell = $env:SHELL
+    $env:SHELL = '/bin/true'
+}
+
+AfterAll {
+    $env:SHELL = $OldShell
+    Clear-ExampleSetting
+}
+
+Describe 'Examples of <Name> run as written' -ForEach $Pages {
+    BeforeAll {
+        $script:Plan = if ($ExampleSetting.ContainsKey($Name)) { $ExampleSetting[$Name] } else { @{ Setting = 'Addressed'; Each = $false } }
+        Set-ExampleSetting $Plan.Setting
+        $script:Index = 0
+    }
+
+    It 'has examples' {
+        $Examples.Count | Should -BeGreaterOrEqual 2
+    }
+
+    It '<Title>' -ForEach $Examples {
+        $script:Index++
+        if ($Plan.Each -and $Index -gt 1) { Set-ExampleSetting $Plan.Setting }
+        $code = ConvertTo-RunnableExample $Code
+        $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty -Because "the example must run without errors:`n$code"
+    }
+}
+
+Describe 'Examples of about_NetNs run as written' {
+    It 'has examples' {
+        $AboutExamples.Count | Should -BeGreaterOrEqual 2
+    }
+
+    It '<Title>' -ForEach $AboutExamples {
+        Set-ExampleSetting 'None'
+        $code = ConvertTo-RunnableExample $Code
+        $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty -Because "the example must run without errors:`n$code"
+    }
+}
