@@ -5,13 +5,16 @@
 
 function Start-TestOvs {
     [CmdletBinding()]
-    param([int] $TimeoutSeconds = 10, [int] $WaitForNetdevSeconds = 120)
+    param([int] $TimeoutSeconds = 10, [int] $WaitForNetdevSeconds = 120, [switch] $AllowNetdevConflict)
     # Only one userspace (netdev) datapath can exist per host: it owns the tap 'ovs-netdev'. When another OVS (the system
     # one, or another test run) has netdev bridges, wait for it to go, then fail with the reason.
-    $deadline = [DateTime]::UtcNow.AddSeconds($WaitForNetdevSeconds)
-    while ((Test-Path /sys/class/net/ovs-netdev) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
-    if (Test-Path /sys/class/net/ovs-netdev) {
-        throw "Another Open vSwitch instance has a userspace (netdev) datapath (interface 'ovs-netdev' exists), and a host can only have one. Remove its netdev bridges (ovs-vsctl list-br; ovs-vsctl del-br NAME) or stop it, then rerun the tests."
+    # -AllowNetdevConflict starts it anyway (for the test of what happens to a second instance).
+    if (-not $AllowNetdevConflict) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($WaitForNetdevSeconds)
+        while ((Test-Path /sys/class/net/ovs-netdev) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
+        if (Test-Path /sys/class/net/ovs-netdev) {
+            throw "Another Open vSwitch instance has a userspace (netdev) datapath (interface 'ovs-netdev' exists), and a host can only have one. Remove its netdev bridges (ovs-vsctl list-br; ovs-vsctl del-br NAME) or stop it, then rerun the tests."
+        }
     }
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('netns-testovs-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $dir | Out-Null

@@ -137,7 +137,20 @@ public sealed class OvsClient
             if (StoredDespiteFailure(r)) Run(OvsCommands.Transaction(Connection, new[] { new[] { "--if-exists", "del-br", name } }));
             r.ThrowIfFailed("NewBridgeFailed", name, $"Cannot create Open vSwitch bridge '{name}'", (NetNsErrorCategory.ResourceExists, "BridgeExists"));
         }
-        return GetState().Bridges().FirstOrDefault(b => b.Name == name) ?? new OvsBridge(name, datapathType, Array.Empty<string>(), null, Connection.EffectiveDatabase);
+        var state = GetState();
+        // ovs-vsctl exits 0 even when ovs-vswitchd could not open the datapath ("Error detected while setting up"):
+        // the bridge's own interface then has no OpenFlow port. Such a bridge passes no traffic: undo it and say why.
+        var own = state.InterfaceRows.FirstOrDefault(i => i.Name == name);
+        if (r.StandardError.Contains("Error detected while setting up", StringComparison.Ordinal) || own is null || own.OfPort is null or < 0)
+        {
+            Run(OvsCommands.Transaction(Connection, new[] { new[] { "--if-exists", "del-br", name } }));
+            var hint = datapathType == "netdev" && Directory.Exists("/sys/class/net/ovs-netdev")
+                ? " Without the openvswitch kernel module a host has ONE userspace datapath, and another Open vSwitch instance owns it (interface 'ovs-netdev' exists): remove that instance's netdev bridges, or point NetNs at it with Set-OvsConnection."
+                : " See the ovs-vswitchd log.";
+            throw new NetNsException("BridgeDatapathFailed", NetNsErrorCategory.ResourceUnavailable,
+                $"ovs-vswitchd could not set up bridge '{name}' (datapath type {datapathType}); the bridge was removed again. {r.StandardError.Trim()}{hint}", name);
+        }
+        return state.Bridges().FirstOrDefault(b => b.Name == name) ?? new OvsBridge(name, datapathType, Array.Empty<string>(), null, Connection.EffectiveDatabase);
     }
 
     /// <summary>Removes a bridge and its ports (<c>del-br</c>). Throws <c>BridgeNotFound</c> when it does not exist.</summary>
