@@ -32,7 +32,7 @@ $in2 = "eth1-${Prefix}ns2"; $out2 = "veth-${Prefix}ns2"
 $marker = "/run/netns-ps/walkthrough-$($Prefix)demo.json"
 
 function Step([string] $n, [string] $title) { Write-Host ''; Write-Host "--- Step ${n}: $title" -ForegroundColor Cyan }
-function Show { param([Parameter(ValueFromPipeline)] $InputObject) begin { $all = @() } process { $all += $InputObject } end { $all | Format-Table -AutoSize | Out-Host } }
+function Show { param([Parameter(ValueFromPipeline)] $InputObject) begin { $all = @() } process { $all += $InputObject } end { $all | Out-Host } }
 function Expect([bool] $ok, [string] $what) {
     if (-not $ok) { throw "Expectation failed: $what" }
     Write-Host "  ok: $what" -ForegroundColor Green
@@ -85,7 +85,7 @@ try {
     Step 4 "Create the software switch $br (ovs-vsctl add-br)"
     New-OvsBridge -Name $br | Show
 
-    Step 5-6 "Veth pairs $in1/$out1 and $in2/$out2, inner ends created directly in $ns1 and $ns2"
+    Step '5-6' "Veth pairs $in1/$out1 and $in2/$out2, inner ends created directly in $ns1 and $ns2"
     $pairs = @(
         Add-VethPair -Name $in1 -PeerName $out1 -Namespace $ns1
         Add-VethPair -Name $in2 -PeerName $out2 -Namespace $ns2
@@ -124,7 +124,7 @@ try {
     $leases = Get-NetDhcpLease -Namespace $ns1 -Interface $in1
     $leases | Show
     Expect ($leases.IPAddress -contains $lease.Address) 'the server lists the lease'
-    Get-NetDhcpServerLog -Namespace $ns1 -Interface $in1 -Tail 6 | Out-Host
+    Get-NetDhcpServerLog -Namespace $ns1 -Interface $in1 | Where-Object { $_ -match 'DHCP(DISCOVER|OFFER|REQUEST|ACK)\(' } | Out-Host
     $ping = Test-NetNamespaceConnection -Namespace $ns1 -Target $lease.Address
     $ping | Show
     Expect $ping.Success "$ns1 pings the leased address $($lease.Address)"
