@@ -14,7 +14,9 @@
         'Invoke-InNamespace',
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
-        'Test-NetNamespaceConnection'
+        'Test-NetNamespaceConnection',
+        'New-NetLab', 'Get-NetLab', 'Get-NetLabState', 'Export-NetLab', 'Compare-NetLab', 'Remove-NetLab', 'Clear-NetLab',
+        'Test-NetLabConnectivity', 'Export-NetLabDiagram', 'New-NetLabDefinition'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

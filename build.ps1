@@ -8,6 +8,7 @@
       Build      Compiles the module into out/NetNs (NetNs.psd1, DLLs, format and help files).
       Test       Builds, then runs the xunit and the Pester tests; prints 'N passed, N failed' over both.
       Demo       Builds, then runs examples/walkthrough.ps1 (the walk-through of DESIGN.md).
+      Bench      Builds, then runs bench/Bench.ps1: a star of N hosts built and torn down four ways (CSV + SVG chart in out/bench).
       Clean      Removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -15,7 +16,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     # Pester tests to run (a path under tests/); default: all of them.
@@ -116,7 +117,7 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/NetNs/bin/$Configuration/net8.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    foreach ($f in 'NetNs.dll', 'NetNs.Core.dll', 'CliWrap.dll', 'NetNs.Format.ps1xml', 'NetNs.xml', 'NetNs.Core.xml') {
+    foreach ($f in 'NetNs.dll', 'NetNs.Core.dll', 'CliWrap.dll', 'YamlDotNet.dll', 'NetNs.Format.ps1xml', 'NetNs.xml', 'NetNs.Core.xml') {
         Copy-Item (Join-Path $bin $f) $ModuleOut
     }
     Copy-Item (Join-Path $Root 'NetNs.psd1') $ModuleOut
@@ -181,6 +182,14 @@ function Invoke-Demo {
     if ($exit -ne 0) { exit $exit }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Step 'Bench: bench/Bench.ps1'
+    $module = Join-Path $ModuleOut 'NetNs.psd1'
+    $exit = Invoke-Pwsh "& '$(Join-Path $Root 'bench/Bench.ps1')' -ModulePath '$module' -OutDirectory '$(Join-Path $Out 'bench')'; exit `$LASTEXITCODE"
+    if ($exit -ne 0) { exit $exit }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     foreach ($d in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
@@ -194,6 +203,7 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 }
