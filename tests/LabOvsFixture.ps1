@@ -26,10 +26,10 @@ function Start-LabOvs {
         & ip -n $o.Namespace link set lo up
         & ovsdb-tool create $o.Db /usr/share/openvswitch/vswitch.ovsschema
         if ($LASTEXITCODE -ne 0) { throw 'ovsdb-tool create failed' }
-        & ovsdb-server $o.Db "--remote=punix:$($o.Socket)" "--pidfile=$($o.DbPid)" "--unixctl=$dir/ovsdb-server.ctl" "--log-file=$dir/ovsdb-server.log" -vconsole:off --detach --no-chdir
+        & ovsdb-server $o.Db "--remote=punix:$($o.Socket)" "--pidfile=$($o.DbPid)" "--unixctl=$dir/ovsdb-server.ctl" "--log-file=$dir/ovsdb-server.log" -vconsole:off --detach --no-chdir 2>$null
         if ($LASTEXITCODE -ne 0) { throw 'ovsdb-server failed to start' }
         & ovs-vsctl "--db=unix:$($o.Socket)" --no-wait init
-        & ip netns exec $o.Namespace ovs-vswitchd "unix:$($o.Socket)" "--pidfile=$($o.SwitchPid)" "--unixctl=$dir/ovs-vswitchd.ctl" "--log-file=$dir/ovs-vswitchd.log" -vconsole:off --detach --no-chdir
+        & ip netns exec $o.Namespace ovs-vswitchd "unix:$($o.Socket)" "--pidfile=$($o.SwitchPid)" "--unixctl=$dir/ovs-vswitchd.ctl" "--log-file=$dir/ovs-vswitchd.log" -vconsole:off --detach --no-chdir 2>$null
         if ($LASTEXITCODE -ne 0) { throw 'ovs-vswitchd failed to start' }
         & ovs-vsctl "--db=unix:$($o.Socket)" --timeout=10 show *> $null
         if ($LASTEXITCODE -ne 0) { throw 'the private OVS does not answer' }

@@ -208,18 +208,26 @@ public sealed class LabBuilder
         var mark = LabMarks.Alias(d.Name);
         var switchEnds = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToHashSet(StringComparer.Ordinal);
         var existingNs = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
-        var switchLinks = new List<string>();
-        if (switchEnds.Count > 0 && (r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace)))
-        {
-            var lr = Run(new ToolCommand(IpCommands.Ip, r.SwitchNamespace.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", r.SwitchNamespace, "link", "show" }));
-            if (lr.Succeeded)
-                switchLinks = IpJson.ParseLinks(lr.StandardOutput).Where(l => switchEnds.Contains(l.Name) && (rollback || l.Alias == mark)).Select(l => l.Name).ToList();
-        }
+        var switchNsAlive = r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace);
+        // Every veth pair has one end in a lab namespace, so deleting the namespaces deletes every pair; the kernel
+        // does that in one batched clean-up, much faster than one 'link del' per pair. Then wait until the ends in
+        // the switch namespace are really gone, and delete any that are not (only ends carrying the lab's mark).
         var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
-        if (r.SwitchNamespace.Length > 0 && LabCommands.SwitchTeardown(r.SwitchNamespace, switchLinks) is { } swCmd)
-            Collect(Run(swCmd), "LabRemoveFailed", r.SwitchNamespace, errors);
-        if (LabCommands.RootTeardown(r.SwitchNamespace.Length == 0 ? switchLinks : Array.Empty<string>(), namespaces) is { } rootCmd)
+        if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is { } rootCmd)
             Collect(Run(rootCmd), "LabRemoveFailed", d.Name, errors);
+        if (switchEnds.Count > 0 && switchNsAlive)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            List<string> stillThere;
+            while (true)
+            {
+                stillThere = SwitchEndsLeft(r.SwitchNamespace, switchEnds, rollback ? null : mark);
+                if (stillThere.Count == 0 || DateTime.UtcNow > deadline) break;
+                Thread.Sleep(r.SwitchNamespace.Length == 0 ? 5 : 25);
+            }
+            var cmd = r.SwitchNamespace.Length == 0 ? LabCommands.RootTeardown(stillThere, Array.Empty<string>()) : LabCommands.SwitchTeardown(r.SwitchNamespace, stillThere);
+            if (cmd is not null) Collect(Run(cmd), "LabRemoveFailed", stillThere[0], errors);
+        }
         if (ovs is not null)
         {
             var res = ovs.GetAwaiter().GetResult();
@@ -234,6 +242,17 @@ public sealed class LabBuilder
             throw new NetNsException("LabRemoveFailed", e.Category, $"Lab '{d.Name}' was not removed completely: {e.Message}", e.Target ?? d.Name, e);
         }
         LabStore.Delete(d.Name);
+    }
+
+    /// <summary>The ends of <paramref name="ends"/> still present in the switch namespace (with the mark, unless <paramref name="mark"/> is null).</summary>
+    private List<string> SwitchEndsLeft(string switchNamespace, HashSet<string> ends, string? mark)
+    {
+        if (switchNamespace.Length == 0 && mark is null)
+            return ends.Where(e => Directory.Exists("/sys/class/net/" + e)).ToList();
+        if (switchNamespace.Length == 0 && !ends.Any(e => Directory.Exists("/sys/class/net/" + e))) return new List<string>();
+        var lr = Run(new ToolCommand(IpCommands.Ip, switchNamespace.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", switchNamespace, "link", "show" }));
+        if (!lr.Succeeded) return new List<string>();
+        return IpJson.ParseLinks(lr.StandardOutput).Where(l => ends.Contains(l.Name) && (mark is null || l.Alias == mark)).Select(l => l.Name).ToList();
     }
 
     private static void Collect(ToolResult res, string id, string target, List<NetNsException> errors)

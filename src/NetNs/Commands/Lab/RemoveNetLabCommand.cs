@@ -6,8 +6,9 @@ namespace NetNs.Commands.Lab;
 /// <summary>
 /// <para type="synopsis">Removes a lab: exactly its DHCP servers, bridges and ports, veth links and namespaces, and its record.</para>
 /// <para type="description">One 'ovs-vsctl' transaction (--if-exists del-br per bridge) runs alongside one 'ip -force -batch -'
-/// that deletes the bridge-port veth ends still marked netns-lab:NAME and then the lab's namespaces (which takes the
-/// other ends with them). Errors: LabNotFound (ObjectNotFound); LabRemoveFailed (the tool's category) when something
+/// that deletes the lab's namespaces; every veth pair has an end in one of them, so the kernel removes all pairs in one
+/// batched clean-up. It waits (up to 5 seconds) until the bridge-port ends are really gone, and deletes any still there
+/// that carry the mark netns-lab:NAME. Errors: LabNotFound (ObjectNotFound); LabRemoveFailed (the tool's category) when something
 /// could not be removed (the record is kept so a retry or Clear-NetLab can finish).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -29,9 +30,7 @@ public sealed class RemoveNetLabCommand : LabCmdlet
                 var d = LabBuilder.DefinitionOf(r);
                 var cmds = new List<string>();
                 if (LabCommands.OvsTeardown(d.Bridges.Select(b => b.Name), Array.Empty<string>(), r.OvsSocket) is { } ovs) cmds.Add(ovs.ToString());
-                var ends = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToList();
-                if (r.SwitchNamespace.Length > 0 && LabCommands.SwitchTeardown(r.SwitchNamespace, ends) is { } sw) cmds.Add(sw.ToString());
-                if (LabCommands.RootTeardown(r.SwitchNamespace.Length == 0 ? ends : Array.Empty<string>(), d.Namespaces.Select(n => n.Name)) is { } root) cmds.Add(root.ToString());
+                if (LabCommands.RootTeardown(Array.Empty<string>(), d.Namespaces.Select(n => n.Name)) is { } root) cmds.Add(root.ToString());
                 if (!ShouldProcess($"lab '{r.Name}'", string.Join(Environment.NewLine, cmds))) return;
                 new LabBuilder(Runner, CancellationToken).Remove(r);
             });
