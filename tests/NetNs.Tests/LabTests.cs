@@ -343,3 +343,45 @@ public class LabPictureAndMatrixTests
         Assert.Empty(LabComparer.Compare(d, d));
     }
 }
+
+public class LabNetlinkTests
+{
+    [Fact]
+    public void Link_up_request_is_rtm_newlink_by_name_with_alias()
+    {
+        var m = LabNetlink.LinkUp(7, "eth0", "netns-lab:x");
+        // nlmsghdr: len, type 16 (RTM_NEWLINK), flags REQUEST|ACK, seq 7, pid 0
+        Assert.Equal((uint)m.Length, BitConverter.ToUInt32(m, 0));
+        Assert.Equal(16, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(5, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(7u, BitConverter.ToUInt32(m, 8));
+        // ifinfomsg: index 0, flags IFF_UP, change IFF_UP
+        Assert.Equal(0, BitConverter.ToInt32(m, 20));
+        Assert.Equal(1u, BitConverter.ToUInt32(m, 24));
+        Assert.Equal(1u, BitConverter.ToUInt32(m, 28));
+        // IFLA_IFNAME "eth0\0" (len 9, padded to 12), then IFLA_IFALIAS
+        Assert.Equal(9, BitConverter.ToUInt16(m, 32));
+        Assert.Equal(3, BitConverter.ToUInt16(m, 34));
+        Assert.Equal("eth0\0", System.Text.Encoding.ASCII.GetString(m, 36, 5));
+        Assert.Equal(20, BitConverter.ToUInt16(m, 46));
+        Assert.Equal("netns-lab:x\0", System.Text.Encoding.ASCII.GetString(m, 48, 12));
+        Assert.Equal(0, m.Length % 4);
+    }
+
+    [Fact]
+    public void Address_request_is_rtm_newaddr_create_exclusive()
+    {
+        var m = LabNetlink.AddAddress(3, 42, "10.0.0.7/24");
+        Assert.Equal(20, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(0x605, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(new byte[] { 2, 24, 0, 0 }, m[16..20]);
+        Assert.Equal(42u, BitConverter.ToUInt32(m, 20));
+        Assert.Equal(8, BitConverter.ToUInt16(m, 24));
+        Assert.Equal(2, BitConverter.ToUInt16(m, 26));
+        Assert.Equal(new byte[] { 10, 0, 0, 7 }, m[28..32]);
+        Assert.Equal(1, BitConverter.ToUInt16(m, 34));
+        var v6 = LabNetlink.AddAddress(4, 1, "fd00::1/64");
+        Assert.Equal(new byte[] { 10, 64, 0, 0 }, v6[16..20]);
+        Assert.Equal(20, BitConverter.ToUInt16(v6, 24));
+    }
+}

@@ -17,6 +17,12 @@ public sealed class LabOptions
     /// <summary>How many namespace batches run at once.</summary>
     public int Parallelism { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
 
+    /// <summary>
+    /// Configure the namespaces through rtnetlink from this process (one thread entering each namespace) instead of
+    /// one <c>ip -n NS -batch -</c> process per namespace. Same requests, no process per namespace.
+    /// </summary>
+    public bool UseNetlink { get; init; } = true;
+
     /// <summary>Turn tx checksum offload off on the veth ends of netdev bridges (needed for UDP/DHCP there).</summary>
     public bool DisableChecksumOffload { get; init; } = true;
 }
@@ -108,20 +114,31 @@ public sealed class LabBuilder
         {
             var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
             RunBatch("", rootLines);
-            if (o.SwitchNamespace.Length > 0)
-            {
-                var sw = LabCommands.SwitchBatchLines(d);
-                if (sw.Count > 0) RunBatch(o.SwitchNamespace, sw);
-            }
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
                 ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
             var failures = new List<Exception>();
-            Parallel.ForEach(d.Namespaces, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = _ct }, n =>
+            if (o.UseNetlink)
             {
-                try { RunBatch(n.Name, LabCommands.NamespaceBatchLines(d, n.Name)); }
-                catch (NetNsException ex) { lock (failures) failures.Add(ex); }
-            });
+                var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
+                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
+                work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
+                try { LabNetlink.Apply(work); }
+                catch (NetNsException ex) { failures.Add(ex); }
+            }
+            else
+            {
+                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchBatchLines(d) is { Count: > 0 } swLines)
+                {
+                    try { RunBatch(o.SwitchNamespace, swLines); }
+                    catch (NetNsException ex) { failures.Add(ex); }
+                }
+                Parallel.ForEach(d.Namespaces, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = _ct }, n =>
+                {
+                    try { RunBatch(n.Name, LabCommands.NamespaceBatchLines(d, n.Name)); }
+                    catch (NetNsException ex) { lock (failures) failures.Add(ex); }
+                });
+            }
             if (o.DisableChecksumOffload)
             {
                 var devices = new List<(string, string)>();

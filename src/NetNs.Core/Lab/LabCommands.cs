@@ -89,6 +89,23 @@ public static class LabCommands
         return lines;
     }
 
+    /// <summary>The same changes as <see cref="NamespaceBatchLines"/>, for <see cref="LabNetlink"/>: lo, then each end, with the mark and addresses.</summary>
+    public static List<LabLinkSetup> NamespaceSetups(LabDefinition d, string @namespace)
+    {
+        var alias = LabMarks.Alias(d.Name);
+        var list = new List<LabLinkSetup> { new("lo", alias, Array.Empty<string>()) };
+        foreach (var l in d.Links)
+        {
+            if (l.Namespace == @namespace) list.Add(new LabLinkSetup(l.Name, alias, l.Addresses));
+            if (l.PeerNamespace == @namespace) list.Add(new LabLinkSetup(l.PeerName, alias, l.PeerAddresses));
+        }
+        return list;
+    }
+
+    /// <summary>The bridge-port ends (in the switch namespace), marked and up, for <see cref="LabNetlink"/>.</summary>
+    public static List<LabLinkSetup> SwitchSetups(LabDefinition d) =>
+        d.Links.Where(l => l.IsBridgeLink).Select(l => new LabLinkSetup(l.PeerName, LabMarks.Alias(d.Name), Array.Empty<string>())).ToList();
+
     /// <summary><c>ip -n NS -batch -</c> for one namespace.</summary>
     public static ToolCommand NamespaceBatch(LabDefinition d, string @namespace) => Batch(@namespace, NamespaceBatchLines(d, @namespace).Select(x => x.Line));
 
