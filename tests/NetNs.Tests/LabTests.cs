@@ -144,6 +144,7 @@ public class LabValidatorTests
         Assert.Equal(NetNsErrorCategory.ObjectNotFound, ex.Category);
         Assert.Equal("InvalidLabDefinition", Fails(Def(l => l[0] = new LabLink("ns1", "eth1", "veth-ns1", "ns2", "br0"))).ErrorId);
         Assert.Equal("InvalidLabName", Fails(Def(name: "bad/name")).ErrorId);
+        Assert.Contains("loopback", Fails(Def(l => l[0] = new LabLink("ns1", "lo", "veth-ns1", null, "br0"))).Message);
     }
 
     [Fact]

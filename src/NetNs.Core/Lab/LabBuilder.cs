@@ -238,10 +238,11 @@ public sealed class LabBuilder
             List<string> stillThere;
             while (true)
             {
-                stillThere = SwitchEndsLeft(r.SwitchNamespace, switchEnds, rollback ? null : mark);
+                stillThere = SwitchEndsLeft(r.SwitchNamespace, switchEnds, null);
                 if (stillThere.Count == 0 || DateTime.UtcNow > deadline) break;
-                Thread.Sleep(r.SwitchNamespace.Length == 0 ? 5 : 25);
+                Thread.Sleep(5);
             }
+            if (stillThere.Count > 0 && !rollback) stillThere = SwitchEndsLeft(r.SwitchNamespace, stillThere.ToHashSet(StringComparer.Ordinal), mark);
             var cmd = r.SwitchNamespace.Length == 0 ? LabCommands.RootTeardown(stillThere, Array.Empty<string>()) : LabCommands.SwitchTeardown(r.SwitchNamespace, stillThere);
             if (cmd is not null) Collect(Run(cmd), "LabRemoveFailed", stillThere[0], errors);
         }
@@ -264,12 +265,14 @@ public sealed class LabBuilder
     /// <summary>The ends of <paramref name="ends"/> still present in the switch namespace (with the mark, unless <paramref name="mark"/> is null).</summary>
     private List<string> SwitchEndsLeft(string switchNamespace, HashSet<string> ends, string? mark)
     {
-        if (switchNamespace.Length == 0 && mark is null)
-            return ends.Where(e => Directory.Exists("/sys/class/net/" + e)).ToList();
-        if (switchNamespace.Length == 0 && !ends.Any(e => Directory.Exists("/sys/class/net/" + e))) return new List<string>();
+        // Cheap probe first (no process): which ends still exist at all.
+        List<string> present;
+        try { present = LabNetlink.ExistingLinks(switchNamespace, ends); }
+        catch (NetNsException) { return new List<string>(); }
+        if (present.Count == 0 || mark is null) return present;
         var lr = Run(new ToolCommand(IpCommands.Ip, switchNamespace.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", switchNamespace, "link", "show" }));
         if (!lr.Succeeded) return new List<string>();
-        return IpJson.ParseLinks(lr.StandardOutput).Where(l => ends.Contains(l.Name) && (mark is null || l.Alias == mark)).Select(l => l.Name).ToList();
+        return IpJson.ParseLinks(lr.StandardOutput).Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList();
     }
 
     private static void Collect(ToolResult res, string id, string target, List<NetNsException> errors)

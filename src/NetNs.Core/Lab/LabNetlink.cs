@@ -99,6 +99,34 @@ public static class LabNetlink
         if (failure is not null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Netlink configuration failed: " + failure.Message, null, failure);
     }
 
+    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
+    public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
+    {
+        var found = new List<string>();
+        if (names.Count == 0) return found;
+        if (@namespace.Length == 0)
+        {
+            found.AddRange(names.Where(n => Directory.Exists("/sys/class/net/" + n)));
+            return found;
+        }
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var h = File.OpenHandle(Path.Combine(NetnsPids.RunDirectory, @namespace));
+                if (SetNs((int)h.DangerousGetHandle(), CloneNewNet) != 0) throw new IOException("setns failed");
+                found.AddRange(names.Where(n => IfNameToIndex(n) != 0));
+            }
+            catch (Exception ex) { failure = ex; }
+        }) { IsBackground = true, Name = "netns-netlink-probe" };
+        // The thread ends in the other namespace; it is never reused.
+        thread.Start();
+        thread.Join();
+        if (failure is not null) throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {IpClient.Describe(@namespace)}: {failure.Message}", @namespace, failure);
+        return found;
+    }
+
     private static unsafe void ApplyHere(string ns, IReadOnlyList<LabLinkSetup> links)
     {
         var fd = Socket(AfNetlink, SockRaw, NetlinkRoute);

@@ -86,6 +86,8 @@ public static partial class LabValidator
             if ((l.Bridge is null) == (l.PeerNamespace is null))
                 throw Invalid(p, $"link '{l.Name}' needs exactly one of PeerNamespace (a namespace-to-namespace link) or Bridge (a bridge port).", l.Name);
             if (l.Mtu is { } mtu) Validate.Mtu(mtu, p + ".Mtu");
+            if (l.Name == "lo" || (l.PeerNamespace is not null && l.PeerName == "lo"))
+                throw Invalid(p, "'lo' is the loopback interface every namespace already has; choose another name.", "lo");
             if (!ends.Add((l.Namespace, l.Name))) throw Duplicate($"interface '{l.Name}' in namespace '{l.Namespace}' is defined twice ({p}).", l.Name);
             if (l.Bridge is not null)
             {
