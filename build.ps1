@@ -185,9 +185,11 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     Write-Step 'Bench: bench/Bench.ps1'
-    $module = Join-Path $ModuleOut 'NetNs.psd1'
-    $exit = Invoke-Pwsh "& '$(Join-Path $Root 'bench/Bench.ps1')' -ModulePath '$module' -OutDirectory '$(Join-Path $Out 'bench')'; exit `$LASTEXITCODE"
-    if ($exit -ne 0) { exit $exit }
+    # Run directly (not through Invoke-Pwsh, whose return value would swallow the bench's output).
+    $p = Get-PwshCommand
+    $rest = @($p | Select-Object -Skip 1)
+    & $p[0] @rest -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Bench.ps1') -ModulePath (Join-Path $ModuleOut 'NetNs.psd1') -OutDirectory (Join-Path $Out 'bench')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Clean {

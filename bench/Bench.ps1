@@ -170,5 +170,6 @@ $big = $summary | Where-Object N -eq ($Size | Measure-Object -Maximum).Maximum
 $lab = $big | Where-Object Method -eq 'Lab'
 $pipe = $big | Where-Object Method -eq 'Pipeline'
 if ($lab -and $lab.BuildVsOptimised -ne $null) {
-    Write-Host ("Targets at N={0}: lab build {1}x optimised (<= 1.0), lab teardown {2}x (<= 1.0), pipeline {3}x tutorial (<= 0.5)" -f $lab.N, $lab.BuildVsOptimised, $lab.TeardownVsOptimised, $(if ($pipe) { $pipe.BuildVsTutorial } else { 'n/a' }))
+    $pipeText = if ($pipe -and $null -ne $pipe.BuildVsTutorial) { "$($pipe.BuildVsTutorial)x" } else { 'n/a' }
+    Write-Host ("Targets at N={0}: lab build {1}x optimised (<= 1.0), lab teardown {2}x (<= 1.0), single-cmdlet pipeline {3} tutorial (<= 0.5)" -f $lab.N, $lab.BuildVsOptimised, $lab.TeardownVsOptimised, $pipeText)
 }
