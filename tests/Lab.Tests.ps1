@@ -185,6 +185,38 @@ Describe 'VLAN isolation in a lab' {
     }
 }
 
+Describe 'A lab without bridges' {
+    It 'joins namespaces directly (MTU, addresses on both ends), exports, compares and removes them' {
+        $lab = "${p}pp"
+        $yaml = Join-Path $tmp 'pp.yaml'
+        Set-Content -Path $yaml -Value @"
+name: $lab
+namespaces: [${p}p1, ${p}p2, ${p}p3]
+links:
+  - {namespace: ${p}p1, name: to-p2, peernamespace: ${p}p2, peername: to-p1, address: 10.77.0.1/30, peeraddress: 10.77.0.2/30, mtu: 9000}
+  - {namespace: ${p}p2, name: to-p3, peernamespace: ${p}p3, peername: to-p2, address: [10.77.0.5/30, 'fd77::5/64'], peeraddress: 10.77.0.6/30}
+"@
+        $r = New-NetLab -Definition $yaml
+        try {
+            $r.Links | Should -Be 2
+            (& ip -n "${p}p1" -j link show dev to-p2 | ConvertFrom-Json).mtu | Should -Be 9000
+            (& ip -n "${p}p2" -j link show dev to-p1 | ConvertFrom-Json).mtu | Should -Be 9000
+            (& ip -n "${p}p2" -j addr show dev to-p3 | ConvertFrom-Json).addr_info.local | Should -Contain 'fd77::5'
+            $m = Test-NetLabConnectivity -Name $lab -ExpectTopology
+            $m.Count | Should -Be 8
+            @($m | Where-Object Differs).Count | Should -Be 0
+            @($m | Where-Object Reachable).Count | Should -Be 4
+            Compare-NetLab -Name $lab | Should -BeNullOrEmpty
+            $live = Export-NetLab -Name $lab
+            $live.Links[0].PeerAddresses | Should -Be @('10.77.0.2/30')
+            $live.Links[0].Mtu | Should -Be 9000
+            $live.Links[1].Addresses | Should -Be @('10.77.0.5/30', 'fd77::5/64')
+        } finally { Remove-NetLab -Name $lab -Confirm:$false }
+        Get-OurNamespaces | Should -BeNullOrEmpty
+        Get-LabRecord $lab | Should -BeFalse
+    }
+}
+
 Describe 'Lab diagrams' {
     It 'draws the walk-through lab to SVG naming every object' {
         $svg = Join-Path $tmp 'walkthrough.svg'
