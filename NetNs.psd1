@@ -20,7 +20,9 @@
         'Request-NetDhcpClientLease', 'Get-NetDhcpClientLease', 'Remove-NetDhcpClientLease',
         'New-OvsBridge', 'Get-OvsBridge', 'Remove-OvsBridge',
         'Connect-OvsPort', 'Disconnect-OvsPort', 'Get-OvsPort', 'Set-OvsVlan',
-        'Set-OvsConnection', 'Get-OvsConnection'
+        'Set-OvsConnection', 'Get-OvsConnection',
+        'New-NetLab', 'Get-NetLab', 'Get-NetLabState', 'Export-NetLab', 'Compare-NetLab', 'Remove-NetLab', 'Clear-NetLab',
+        'Test-NetLabConnectivity', 'Export-NetLabDiagram', 'New-NetLabDefinition'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -10,6 +10,7 @@
       Demo       Builds, then runs examples/walkthrough.ps1 (the walk-through of DESIGN.md).
       Docs       Builds, then refreshes docs/en-US/*.md from the built cmdlets (docs/help.ps1 -Update): creates
                  the file of a new cmdlet, regenerates SYNTAX, parameter metadata, INPUTS and OUTPUTS, keeps the prose.
+      Bench      Builds, then runs bench/Bench.ps1: a star of N hosts built and torn down four ways (CSV + SVG chart in out/bench).
       Clean      Removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -17,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Docs', 'Clean')]
+    [ValidateSet('Bootstrap', 'Build', 'Test', 'Demo', 'Docs', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     # Pester tests to run (a path under tests/); default: all of them.
@@ -35,7 +36,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'NetNs'
 $PesterVersion = '5.7.1'
 $script:Bootstrapped = $false
-$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps')
+$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz')
 
 function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
 
@@ -119,7 +120,7 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/NetNs/bin/$Configuration/net8.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    foreach ($f in 'NetNs.dll', 'NetNs.Core.dll', 'CliWrap.dll', 'NetNs.Format.ps1xml', 'NetNs.xml', 'NetNs.Core.xml') {
+    foreach ($f in 'NetNs.dll', 'NetNs.Core.dll', 'CliWrap.dll', 'YamlDotNet.dll', 'NetNs.Format.ps1xml', 'NetNs.xml', 'NetNs.Core.xml') {
         Copy-Item (Join-Path $bin $f) $ModuleOut
     }
     Copy-Item (Join-Path $Root 'NetNs.psd1') $ModuleOut
@@ -194,6 +195,16 @@ function Invoke-Docs {
     & (Join-Path $Root 'docs/help.ps1') -Compile -DocsPath (Join-Path $Root 'docs/en-US') -OutPath (Join-Path $ModuleOut 'en-US')
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Step 'Bench: bench/Bench.ps1'
+    # Run directly (not through Invoke-Pwsh, whose return value would swallow the bench's output).
+    $p = Get-PwshCommand
+    $rest = @($p | Select-Object -Skip 1)
+    & $p[0] @rest -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Bench.ps1') -ModulePath (Join-Path $ModuleOut 'NetNs.psd1') -OutDirectory (Join-Path $Out 'bench')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     foreach ($d in @($Out) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
@@ -208,6 +219,7 @@ foreach ($t in $Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Docs' { Invoke-Docs }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 }

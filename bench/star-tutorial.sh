@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A star of N hosts on one Open vSwitch userspace bridge, the way tutorials do it: one ip / ovs-vsctl process per step.
+# usage: star-tutorial.sh build|teardown N PREFIX SWITCH_NAMESPACE OVS_SOCKET
+set -euo pipefail
+op=$1 n=$2 p=$3 sw=$4 db=$5
+ovs() { ovs-vsctl --timeout=30 --db="unix:$db" "$@"; }
+if [ "$op" = build ]; then
+  ovs add-br "${p}br" -- set bridge "${p}br" datapath_type=netdev
+  for i in $(seq 1 "$n"); do
+    ip netns add "$p$i"
+    ip -n "$sw" link add "v$p$i" type veth peer name eth0
+    ip -n "$sw" link set eth0 netns "$p$i"
+    ovs add-port "${p}br" "v$p$i"
+    ip -n "$sw" link set "v$p$i" up
+    ip -n "$p$i" link set lo up
+    ip -n "$p$i" link set eth0 up
+    ip -n "$p$i" address add "10.0.$((i / 250)).$((i % 250 + 1))/16" dev eth0
+  done
+  ip netns exec "${p}1" ping -c 1 -W 2 "10.0.$((n / 250)).$((n % 250 + 1))" > /dev/null
+else
+  for i in $(seq 1 "$n"); do
+    ovs del-port "${p}br" "v$p$i"
+    ip netns del "$p$i"
+  done
+  ovs del-br "${p}br"
+fi

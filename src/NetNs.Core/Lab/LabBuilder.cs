@@ -1,0 +1,285 @@
+using System.Text.Json;
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Process;
+
+namespace NetNs.Core.Lab;
+
+/// <summary>Where a lab's Open vSwitch lives and how the builder runs.</summary>
+public sealed class LabOptions
+{
+    /// <summary>The ovsdb socket path; null for the system database.</summary>
+    public string? OvsSocket { get; init; }
+
+    /// <summary>The namespace the ovs-vswitchd daemon runs in (bridge-port veth ends go there); "" for the root namespace.</summary>
+    public string SwitchNamespace { get; init; } = "";
+
+    /// <summary>How many namespace batches run at once.</summary>
+    public int Parallelism { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Configure the namespaces through rtnetlink from this process (one thread entering each namespace) instead of
+    /// one <c>ip -n NS -batch -</c> process per namespace. Same requests, no process per namespace.
+    /// </summary>
+    public bool UseNetlink { get; init; } = true;
+
+    /// <summary>Turn tx checksum offload off on the veth ends of netdev bridges (needed for UDP/DHCP there).</summary>
+    public bool DisableChecksumOffload { get; init; } = true;
+}
+
+/// <summary>
+/// Builds, reads and removes labs with batched tools: one <c>ip -batch</c> in the root namespace, one
+/// <c>ip -n NS -batch</c> per namespace (run in parallel), one <c>ovs-vsctl</c> transaction (concurrently), and
+/// checksum offload through ioctls. Building is all-or-nothing: checks first, a record (State Building, creator pid)
+/// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
+/// error names the failing object. ErrorIds: <c>LabExists</c> (ResourceExists), <c>LabNotFound</c> (ObjectNotFound),
+/// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category), <c>LabDhcpUnavailable</c>
+/// (NotInstalled), plus those of <see cref="LabValidator"/>.
+/// </summary>
+public sealed class LabBuilder
+{
+    private readonly IToolRunner _runner;
+    private readonly CancellationToken _ct;
+
+    /// <summary>Creates a builder.</summary>
+    public LabBuilder(IToolRunner runner, CancellationToken cancellationToken = default)
+    {
+        _runner = runner;
+        _ct = cancellationToken;
+    }
+
+    private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
+
+    /// <summary>"system" when the openvswitch kernel module is loaded, else "netdev".</summary>
+    public static string AutoDatapath() => Directory.Exists("/sys/module/openvswitch") ? "system" : "netdev";
+
+    /// <summary>The resolved datapath of each bridge.</summary>
+    public static Dictionary<string, string> ResolveDatapaths(LabDefinition d) =>
+        d.Bridges.ToDictionary(b => b.Name, b => b.DatapathType switch
+        {
+            LabDatapathType.System => "system",
+            LabDatapathType.Netdev => "netdev",
+            _ => AutoDatapath(),
+        });
+
+    /// <summary>Reads what exists: namespaces, links of the switch namespace, OVS bridges and ports (when the lab has bridges).</summary>
+    public LabInventory Inventory(LabDefinition d, LabOptions o)
+    {
+        var ns = NetnsPids.ListNames();
+        var links = new List<string>();
+        var r = Run(new ToolCommand(IpCommands.Ip, string.IsNullOrEmpty(o.SwitchNamespace) ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", o.SwitchNamespace, "link", "show" }));
+        r.ThrowIfFailed("LabBuildFailed", o.SwitchNamespace, $"Cannot list the links of {IpClient.Describe(o.SwitchNamespace)}", (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        links.AddRange(IpJson.ParseLinks(r.StandardOutput).Select(l => l.Name));
+        var bridges = new List<string>();
+        var ports = new List<string>();
+        if (d.Bridges.Count > 0)
+        {
+            var (b, p) = LabOvs.Read(_runner, o.OvsSocket, _ct);
+            bridges.AddRange(b.Select(x => x.Name));
+            ports.AddRange(p.Select(x => x.Name));
+        }
+        return new LabInventory(ns, links, bridges, ports);
+    }
+
+    /// <summary>Everything <see cref="Build"/> checks before it changes anything.</summary>
+    public Dictionary<string, string> Check(LabDefinition d, LabOptions o)
+    {
+        LabValidator.Check(d);
+        if (!string.IsNullOrEmpty(o.SwitchNamespace)) IpClient.RequireNamespace(o.SwitchNamespace, "SwitchNamespace");
+        if (d.Dhcp.Count > 0 && LabDhcp.Provider is null)
+            throw new NetNsException("LabDhcpUnavailable", NetNsErrorCategory.NotInstalled,
+                $"Lab '{d.Name}' defines {d.Dhcp.Count} DHCP server(s), but no DHCP implementation is wired into this NetNs build; nothing was created.", d.Name);
+        if (LabStore.Load(d.Name) is { } existing)
+            throw new NetNsException("LabExists", NetNsErrorCategory.ResourceExists,
+                $"Lab '{d.Name}' exists already (created by pid {existing.Pid}, status {StatusOf(existing)}). Remove it with Remove-NetLab, or sweep stale labs with Clear-NetLab; nothing was created.", d.Name);
+        LabValidator.CheckCollisions(d, Inventory(d, o));
+        return ResolveDatapaths(d);
+    }
+
+    /// <summary>"Active", "Building" or "Stale".</summary>
+    public static string StatusOf(LabRecord r) => !LabStore.CreatorAlive(r) ? "Stale" : r.State == "Complete" ? "Active" : "Building";
+
+    /// <summary>Builds a lab (all or nothing) and returns its summary.</summary>
+    public NetLab Build(LabDefinition d, LabOptions o)
+    {
+        var datapaths = Check(d, o);
+        var record = new LabRecord
+        {
+            Name = d.Name, State = "Building", Pid = Environment.ProcessId, PidStartTime = LabStore.ProcessStartTime(Environment.ProcessId) ?? 0,
+            Created = DateTime.UtcNow, OvsSocket = o.OvsSocket, SwitchNamespace = o.SwitchNamespace, Datapaths = datapaths,
+            Definition = JsonSerializer.SerializeToElement(LabDefinitionWriter.ToTree(d)),
+        };
+        LabStore.Save(record);
+        try
+        {
+            var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
+            RunBatch("", rootLines);
+            Task? ovs = null;
+            if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
+                ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
+            var failures = new List<Exception>();
+            if (o.UseNetlink)
+            {
+                var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
+                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
+                work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
+                try { LabNetlink.Apply(work); }
+                catch (NetNsException ex) { failures.Add(ex); }
+            }
+            else
+            {
+                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchBatchLines(d) is { Count: > 0 } swLines)
+                {
+                    try { RunBatch(o.SwitchNamespace, swLines); }
+                    catch (NetNsException ex) { failures.Add(ex); }
+                }
+                Parallel.ForEach(d.Namespaces, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = _ct }, n =>
+                {
+                    try { RunBatch(n.Name, LabCommands.NamespaceBatchLines(d, n.Name)); }
+                    catch (NetNsException ex) { lock (failures) failures.Add(ex); }
+                });
+            }
+            if (o.DisableChecksumOffload)
+            {
+                var devices = new List<(string, string)>();
+                foreach (var l in d.Links.Where(l => l.IsBridgeLink && datapaths[l.Bridge!] == "netdev"))
+                {
+                    devices.Add((l.Namespace, l.Name));
+                    devices.Add((o.SwitchNamespace, l.PeerName));
+                }
+                try { ChecksumOffload.Disable(devices); }
+                catch (NetNsException ex) { failures.Add(ex); }
+            }
+            if (ovs is not null)
+            {
+                try { ovs.GetAwaiter().GetResult(); }
+                catch (NetNsException ex) { failures.Add(ex); }
+            }
+            if (failures.Count > 0) throw failures[0];
+            if (LabDhcp.Provider is { } dhcp)
+                foreach (var s in d.Dhcp) dhcp.Start(d.Name, s, _ct);
+            record.State = "Complete";
+            LabStore.Save(record);
+            return Summary(record, d);
+        }
+        catch (Exception ex) when (ex is NetNsException or OperationCanceledException)
+        {
+            try { Remove(record, rollback: true); }
+            catch (NetNsException) { /* the build error below is the one to report */ }
+            LabStore.Delete(d.Name);
+            if (ex is OperationCanceledException) throw;
+            var ne = (NetNsException)ex;
+            throw new NetNsException("LabBuildFailed", ne.Category,
+                $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed.", ne.Target ?? d.Name, ne);
+        }
+    }
+
+    private void RunBatch(string @namespace, List<(string Line, string Target)> lines)
+    {
+        if (lines.Count == 0) return;
+        var cmd = LabCommands.Batch(@namespace, lines.Select(l => l.Line));
+        var r = Run(cmd);
+        if (r.Succeeded) return;
+        var target = LabCommands.FailedTarget(r.StandardError, lines) ?? IpClient.Describe(@namespace);
+        var first = r.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit status {r.ExitCode}";
+        throw new NetNsException("LabBuildFailed", Errors.KernelErrors.Classify(r.StandardError), $"Cannot create {target}: {first}", target);
+    }
+
+    /// <summary>The summary object of a record.</summary>
+    public static NetLab Summary(LabRecord r, LabDefinition? d = null)
+    {
+        d ??= DefinitionOf(r);
+        return new NetLab(r.Name, StatusOf(r), r.Pid, r.Created, d.Namespaces.Count, d.Bridges.Count, d.Links.Count, r.OvsSocket, r.SwitchNamespace, LabStore.PathOf(r.Name), d);
+    }
+
+    /// <summary>The definition stored in a record.</summary>
+    public static LabDefinition DefinitionOf(LabRecord r) => LabDefinitionReader.FromJson(r.Definition.GetRawText(), r.Name);
+
+    /// <summary>A lab's record, or <c>LabNotFound</c>.</summary>
+    public static LabRecord Require(string name)
+    {
+        LabValidator.LabName(name);
+        return LabStore.Load(name) ?? throw new NetNsException("LabNotFound", NetNsErrorCategory.ObjectNotFound,
+            $"Lab '{name}' does not exist (no record under {LabStore.Directory}). List labs with Get-NetLab.", name);
+    }
+
+    /// <summary>
+    /// Removes exactly the lab's objects: its DHCP servers, then in parallel one OVS transaction (del-br of its
+    /// bridges) and the kernel part (bridge-port ends that still carry the lab's mark, then its namespaces), then
+    /// its record. With <paramref name="rollback"/> (a failed build) unmarked ends are removed too, as the lab just
+    /// created them.
+    /// </summary>
+    public void Remove(LabRecord r, bool rollback = false)
+    {
+        var d = DefinitionOf(r);
+        var errors = new List<NetNsException>();
+        if (LabDhcp.Provider is { } dhcp)
+            foreach (var s in d.Dhcp)
+            {
+                try { dhcp.Stop(d.Name, s, _ct); }
+                catch (NetNsException ex) { errors.Add(ex); }
+            }
+        Task<ToolResult>? ovs = null;
+        if (d.Bridges.Count > 0 && LabCommands.OvsTeardown(d.Bridges.Select(b => b.Name), Array.Empty<string>(), r.OvsSocket) is { } ovsCmd)
+            ovs = Task.Run(() => Run(ovsCmd), _ct);
+        var mark = LabMarks.Alias(d.Name);
+        var switchEnds = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToHashSet(StringComparer.Ordinal);
+        var existingNs = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
+        var switchNsAlive = r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace);
+        // Every veth pair has one end in a lab namespace, so deleting the namespaces deletes every pair; the kernel
+        // does that in one batched clean-up, much faster than one 'link del' per pair. Then wait until the ends in
+        // the switch namespace are really gone, and delete any that are not (only ends carrying the lab's mark).
+        var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
+        if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is { } rootCmd)
+            Collect(Run(rootCmd), "LabRemoveFailed", d.Name, errors);
+        if (switchEnds.Count > 0 && switchNsAlive)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            List<string> stillThere;
+            while (true)
+            {
+                stillThere = SwitchEndsLeft(r.SwitchNamespace, switchEnds, null);
+                if (stillThere.Count == 0 || DateTime.UtcNow > deadline) break;
+                Thread.Sleep(5);
+            }
+            if (stillThere.Count > 0 && !rollback) stillThere = SwitchEndsLeft(r.SwitchNamespace, stillThere.ToHashSet(StringComparer.Ordinal), mark);
+            var cmd = r.SwitchNamespace.Length == 0 ? LabCommands.RootTeardown(stillThere, Array.Empty<string>()) : LabCommands.SwitchTeardown(r.SwitchNamespace, stillThere);
+            if (cmd is not null) Collect(Run(cmd), "LabRemoveFailed", stillThere[0], errors);
+        }
+        if (ovs is not null)
+        {
+            var res = ovs.GetAwaiter().GetResult();
+            Collect(res, "LabRemoveFailed", d.Name, errors);
+        }
+        var left = d.Namespaces.Select(n => n.Name).Where(IpClient.NamespaceExists).ToList();
+        if (left.Count > 0)
+            errors.Add(new NetNsException("LabRemoveFailed", NetNsErrorCategory.ResourceUnavailable, $"Namespace(s) {string.Join(", ", left)} of lab '{d.Name}' are still there.", left[0]));
+        if (errors.Count > 0)
+        {
+            var e = errors[0];
+            throw new NetNsException("LabRemoveFailed", e.Category, $"Lab '{d.Name}' was not removed completely: {e.Message}", e.Target ?? d.Name, e);
+        }
+        LabStore.Delete(d.Name);
+    }
+
+    /// <summary>The ends of <paramref name="ends"/> still present in the switch namespace (with the mark, unless <paramref name="mark"/> is null).</summary>
+    private List<string> SwitchEndsLeft(string switchNamespace, HashSet<string> ends, string? mark)
+    {
+        // Cheap probe first (no process): which ends still exist at all.
+        List<string> present;
+        try { present = LabNetlink.ExistingLinks(switchNamespace, ends); }
+        catch (NetNsException) { return new List<string>(); }
+        if (present.Count == 0 || mark is null) return present;
+        var lr = Run(new ToolCommand(IpCommands.Ip, switchNamespace.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", switchNamespace, "link", "show" }));
+        if (!lr.Succeeded) return new List<string>();
+        return IpJson.ParseLinks(lr.StandardOutput).Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList();
+    }
+
+    private static void Collect(ToolResult res, string id, string target, List<NetNsException> errors)
+    {
+        if (!res.Succeeded) errors.Add(res.ToException(id, target, "Removal step failed"));
+    }
+
+    /// <summary>Every lab with a record.</summary>
+    public static List<NetLab> GetLabs() => LabStore.LoadAll().Select(r => Summary(r)).ToList();
+}

@@ -1,0 +1,175 @@
+namespace NetNs.Core.Lab;
+
+/// <summary>Which Open vSwitch datapath a lab bridge uses.</summary>
+public enum LabDatapathType
+{
+    /// <summary>The kernel datapath when the <c>openvswitch</c> module is loaded, else <c>netdev</c>.</summary>
+    Auto,
+    /// <summary>The kernel datapath (<c>datapath_type=system</c>).</summary>
+    System,
+    /// <summary>The userspace datapath (<c>datapath_type=netdev</c>).</summary>
+    Netdev,
+}
+
+/// <summary>
+/// A whole lab: bridges, namespaces, veth links with their addresses, VLANs and MTUs, and DHCP servers.
+/// Read from a .psd1/hashtable, JSON or YAML by <see cref="LabDefinitionReader"/>; checked by <see cref="LabValidator"/>.
+/// </summary>
+public sealed class LabDefinition
+{
+    /// <summary>Creates a definition.</summary>
+    public LabDefinition(string name, IEnumerable<LabBridge> bridges, IEnumerable<LabNamespace> namespaces, IEnumerable<LabLink> links, IEnumerable<LabDhcpServer> dhcp)
+    {
+        Name = name;
+        Bridges = bridges.ToList();
+        Namespaces = namespaces.ToList();
+        Links = links.ToList();
+        Dhcp = dhcp.ToList();
+    }
+
+    /// <summary>The lab's name (the owner mark on every object it creates).</summary>
+    public string Name { get; }
+
+    /// <summary>Open vSwitch bridges.</summary>
+    public IReadOnlyList<LabBridge> Bridges { get; }
+
+    /// <summary>Network namespaces (the hosts).</summary>
+    public IReadOnlyList<LabNamespace> Namespaces { get; }
+
+    /// <summary>veth links: namespace to namespace, or namespace to bridge.</summary>
+    public IReadOnlyList<LabLink> Links { get; }
+
+    /// <summary>DHCP servers to start once the lab stands.</summary>
+    public IReadOnlyList<LabDhcpServer> Dhcp { get; }
+
+    /// <summary>A copy with another name.</summary>
+    public LabDefinition WithName(string name) => new(name, Bridges, Namespaces, Links, Dhcp);
+
+    /// <summary>Number of objects (namespaces + bridges + links).</summary>
+    public override string ToString() => $"{Name}: {Namespaces.Count} namespaces, {Bridges.Count} bridges, {Links.Count} links";
+}
+
+/// <summary>An Open vSwitch bridge of a lab.</summary>
+public sealed class LabBridge
+{
+    /// <summary>Creates a bridge definition.</summary>
+    public LabBridge(string name, LabDatapathType datapathType = LabDatapathType.Auto)
+    {
+        Name = name;
+        DatapathType = datapathType;
+    }
+
+    /// <summary>Bridge name (also an interface name: 1-15 bytes).</summary>
+    public string Name { get; }
+
+    /// <summary>Datapath type.</summary>
+    public LabDatapathType DatapathType { get; }
+}
+
+/// <summary>A network namespace of a lab.</summary>
+public sealed class LabNamespace
+{
+    /// <summary>Creates a namespace definition.</summary>
+    public LabNamespace(string name) => Name = name;
+
+    /// <summary>Namespace name.</summary>
+    public string Name { get; }
+}
+
+/// <summary>
+/// A veth pair. End A (<see cref="Name"/>) is always inside <see cref="Namespace"/>; end B (<see cref="PeerName"/>)
+/// is either inside <see cref="PeerNamespace"/> (namespace to namespace) or in the root namespace as a port of
+/// <see cref="Bridge"/> (namespace to bridge), optionally with an access <see cref="Tag"/> or a <see cref="Trunk"/>.
+/// </summary>
+public sealed class LabLink
+{
+    /// <summary>Creates a link definition.</summary>
+    public LabLink(string @namespace, string name, string peerName, string? peerNamespace, string? bridge,
+        IEnumerable<string>? addresses = null, IEnumerable<string>? peerAddresses = null, int? mtu = null,
+        int? tag = null, IEnumerable<int>? trunk = null)
+    {
+        Namespace = @namespace;
+        Name = name;
+        PeerName = peerName;
+        PeerNamespace = string.IsNullOrEmpty(peerNamespace) ? null : peerNamespace;
+        Bridge = string.IsNullOrEmpty(bridge) ? null : bridge;
+        Addresses = (addresses ?? Array.Empty<string>()).ToList();
+        PeerAddresses = (peerAddresses ?? Array.Empty<string>()).ToList();
+        Mtu = mtu;
+        Tag = tag;
+        Trunk = (trunk ?? Array.Empty<int>()).ToList();
+    }
+
+    /// <summary>Namespace of end A.</summary>
+    public string Namespace { get; }
+
+    /// <summary>Interface name of end A.</summary>
+    public string Name { get; }
+
+    /// <summary>Interface name of end B.</summary>
+    public string PeerName { get; }
+
+    /// <summary>Namespace of end B, or null when end B is a bridge port in the root namespace.</summary>
+    public string? PeerNamespace { get; }
+
+    /// <summary>The bridge end B is a port of, or null for a namespace-to-namespace link.</summary>
+    public string? Bridge { get; }
+
+    /// <summary>Addresses (CIDR) of end A.</summary>
+    public IReadOnlyList<string> Addresses { get; }
+
+    /// <summary>Addresses (CIDR) of end B (namespace-to-namespace links only).</summary>
+    public IReadOnlyList<string> PeerAddresses { get; }
+
+    /// <summary>MTU of both ends in bytes, or null for the kernel default (1500).</summary>
+    public int? Mtu { get; }
+
+    /// <summary>Access VLAN tag of the bridge port (1-4094), or null.</summary>
+    public int? Tag { get; }
+
+    /// <summary>Trunk VLANs of the bridge port (empty: all VLANs / none configured).</summary>
+    public IReadOnlyList<int> Trunk { get; }
+
+    /// <summary>True when end B is a bridge port.</summary>
+    public bool IsBridgeLink => Bridge is not null;
+
+    /// <summary>"ns/name &lt;-&gt; peer".</summary>
+    public override string ToString() => $"{Namespace}/{Name} <-> {(Bridge is null ? PeerNamespace + "/" : Bridge + ":")}{PeerName}";
+}
+
+/// <summary>A DHCP server of a lab (started through <see cref="ILabDhcp"/>).</summary>
+public sealed class LabDhcpServer
+{
+    /// <summary>Creates a DHCP server definition.</summary>
+    public LabDhcpServer(string @namespace, string @interface, string rangeStart, string rangeEnd, int leaseTimeSeconds = 3600, string? router = null, IEnumerable<string>? dnsServers = null)
+    {
+        Namespace = @namespace;
+        Interface = @interface;
+        RangeStart = rangeStart;
+        RangeEnd = rangeEnd;
+        LeaseTimeSeconds = leaseTimeSeconds;
+        Router = string.IsNullOrEmpty(router) ? null : router;
+        DnsServers = (dnsServers ?? Array.Empty<string>()).ToList();
+    }
+
+    /// <summary>Namespace the server runs in.</summary>
+    public string Namespace { get; }
+
+    /// <summary>Interface it serves (must carry an IPv4 address of the lab).</summary>
+    public string Interface { get; }
+
+    /// <summary>First address of the range.</summary>
+    public string RangeStart { get; }
+
+    /// <summary>Last address of the range.</summary>
+    public string RangeEnd { get; }
+
+    /// <summary>Lease time in seconds.</summary>
+    public int LeaseTimeSeconds { get; }
+
+    /// <summary>Router option (DHCP option 3), or null.</summary>
+    public string? Router { get; }
+
+    /// <summary>DNS server option (DHCP option 6).</summary>
+    public IReadOnlyList<string> DnsServers { get; }
+}

@@ -1,0 +1,130 @@
+using NetNs.Core.Errors;
+using NetNs.Core.Ip;
+using NetNs.Core.Process;
+
+namespace NetNs.Core.Lab;
+
+/// <summary>
+/// Finds and removes what crashed lab scripts left behind. A lab is stale when the process that created it is gone
+/// (pid and start time); an object is an orphan when it carries a NetNs owner mark (the <c>netns-lab:NAME</c> alias
+/// on a namespace's <c>lo</c> or on a veth end, <c>external_ids:netns-lab=NAME</c> on an OVS bridge or port) naming
+/// a lab that has no record or a stale one. Objects without a NetNs mark are never touched.
+/// </summary>
+public sealed class LabSweeper
+{
+    private readonly IToolRunner _runner;
+    private readonly CancellationToken _ct;
+
+    /// <summary>Creates a sweeper.</summary>
+    public LabSweeper(IToolRunner runner, CancellationToken cancellationToken = default)
+    {
+        _runner = runner;
+        _ct = cancellationToken;
+    }
+
+    /// <summary>Called with a description of each removal before it runs; return false to skip it (ShouldProcess).</summary>
+    public Func<NetLabSweepItem, bool>? Confirm { get; set; }
+
+    /// <summary>Reports problems that do not stop the sweep (an unreachable OVS, a failed removal).</summary>
+    public Action<NetNsException>? Warn { get; set; }
+
+    private bool Ok(NetLabSweepItem item) => Confirm?.Invoke(item) ?? true;
+
+    /// <summary>
+    /// Sweeps: stale labs (whole, from their records), then orphan namespaces, veth ends and OVS bridges/ports.
+    /// </summary>
+    /// <param name="ovsSockets">OVS databases to scan besides the system one and those named in records (null = system).</param>
+    /// <param name="switchNamespaces">Namespaces where bridge-port ends may live besides the root namespace.</param>
+    /// <param name="labFilter">Only labs whose name matches (null: all).</param>
+    public List<NetLabSweepItem> Sweep(IEnumerable<string?> ovsSockets, IEnumerable<string> switchNamespaces, Func<string, bool>? labFilter = null)
+    {
+        var removed = new List<NetLabSweepItem>();
+        var records = LabStore.LoadAll();
+        var alive = records.Where(LabStore.CreatorAlive).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        bool Orphan(string? lab) => lab is not null && !alive.Contains(lab) && (labFilter?.Invoke(lab) ?? true);
+        var builder = new LabBuilder(_runner, _ct);
+        foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true)))
+        {
+            var item = new NetLabSweepItem(r.Name, "Lab", "", r.Name, $"creator pid {r.Pid} is gone");
+            if (!Ok(item)) continue;
+            try { builder.Remove(r); removed.Add(item); }
+            catch (NetNsException ex) { Warn?.Invoke(ex); }
+        }
+
+        // Orphan namespaces: lo carries the mark.
+        var ip = new IpClient(_runner, _ct);
+        var nsOrphans = new List<NetLabSweepItem>();
+        var names = NetnsPids.ListNames();
+        var lockObj = new object();
+        Parallel.ForEach(names, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ct }, ns =>
+        {
+            var res = _runner.Run(new ToolCommand(IpCommands.Ip, new[] { "-j", "-d", "-n", ns, "link", "show", "dev", "lo" }), _ct);
+            if (!res.Succeeded) return;
+            var lab = LabMarks.LabOfAlias(IpJson.ParseLinks(res.StandardOutput).FirstOrDefault()?.Alias);
+            if (Orphan(lab)) lock (lockObj) nsOrphans.Add(new NetLabSweepItem(lab!, "Namespace", ns, ns, "no live lab record"));
+        });
+
+        // Orphan veth ends in the root namespace and the switch namespaces.
+        var linkOrphans = new List<NetLabSweepItem>();
+        foreach (var sw in new[] { "" }.Concat(switchNamespaces).Concat(records.Select(r => r.SwitchNamespace)).Distinct(StringComparer.Ordinal))
+        {
+            if (sw.Length > 0 && !IpClient.NamespaceExists(sw)) continue;
+            var res = _runner.Run(new ToolCommand(IpCommands.Ip, sw.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", sw, "link", "show" }), _ct);
+            if (!res.Succeeded) continue;
+            foreach (var l in IpJson.ParseLinks(res.StandardOutput))
+            {
+                var lab = LabMarks.LabOfAlias(l.Alias);
+                if (l.Name != "lo" && Orphan(lab)) linkOrphans.Add(new NetLabSweepItem(lab!, "Link", sw, l.Name, "no live lab record"));
+            }
+        }
+
+        // Orphan OVS bridges and ports.
+        foreach (var socket in new string?[] { null }.Concat(ovsSockets).Concat(records.Select(r => r.OvsSocket)).Distinct())
+        {
+            if (socket is not null && !File.Exists(socket)) continue;
+            List<LabOvsBridge> bridges; List<LabOvsPort> ports;
+            try { (bridges, ports) = LabOvs.Read(_runner, socket, _ct); }
+            catch (NetNsException ex) { if (socket is not null) Warn?.Invoke(ex); continue; }
+            var delBr = new List<string>();
+            var delPort = new List<string>();
+            foreach (var b in bridges)
+            {
+                var lab = b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey);
+                var item = new NetLabSweepItem(lab ?? "", "Bridge", "", b.Name, "no live lab record");
+                if (Orphan(lab) && Ok(item)) { delBr.Add(b.Name); removed.Add(item); }
+            }
+            foreach (var p in ports.Where(p => p.Bridge is null || !delBr.Contains(p.Bridge)))
+            {
+                var lab = p.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey);
+                var item = new NetLabSweepItem(lab ?? "", "Port", "", p.Name, "no live lab record");
+                if (Orphan(lab) && Ok(item)) { delPort.Add(p.Name); removed.Add(item); }
+            }
+            if (LabCommands.OvsTeardown(delBr, delPort, socket) is { } cmd)
+            {
+                var res = _runner.Run(cmd, _ct);
+                if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", socket ?? "db.sock", "Cannot remove orphan OVS objects"));
+            }
+        }
+
+        foreach (var group in linkOrphans.Where(Ok).GroupBy(i => i.Namespace))
+        {
+            if (LabCommands.SwitchTeardown(group.Key, group.Select(i => i.Name)) is { } cmd)
+            {
+                var res = _runner.Run(cmd, _ct);
+                if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", group.First().Name, "Cannot remove orphan links"));
+                removed.AddRange(group);
+            }
+        }
+        var nsToDelete = nsOrphans.Where(Ok).ToList();
+        if (LabCommands.RootTeardown(Array.Empty<string>(), nsToDelete.Select(i => i.Name)) is { } nsCmd)
+        {
+            var res = _runner.Run(nsCmd, _ct);
+            if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", nsToDelete[0].Name, "Cannot remove orphan namespaces"));
+            removed.AddRange(nsToDelete);
+        }
+        // Records of labs whose objects are all gone now.
+        foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true) && LabStore.Load(r.Name) is not null))
+            Warn?.Invoke(new NetNsException("LabSweepIncomplete", NetNsErrorCategory.ResourceUnavailable, $"Stale lab '{r.Name}' could not be removed completely; its record is kept.", r.Name));
+        return removed;
+    }
+}
