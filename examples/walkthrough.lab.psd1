@@ -14,4 +14,8 @@
         @{ Namespace = 'ns1'; Name = 'eth1-ns1'; Address = '10.0.0.1/24'; Bridge = 'br0'; PeerName = 'veth-ns1'; Tag = 100 }
         @{ Namespace = 'ns2'; Name = 'eth1-ns2'; Address = '10.0.0.2/24'; Bridge = 'br0'; PeerName = 'veth-ns2'; Tag = 100 }
     )
+    # dnsmasq in ns1 hands out 10.0.0.100-10.0.0.150 (Request-NetDhcpClientLease -Namespace ns2 -Interface eth1-ns2 gets one).
+    Dhcp       = @(
+        @{ Namespace = 'ns1'; Interface = 'eth1-ns1'; RangeStart = '10.0.0.100'; RangeEnd = '10.0.0.150'; LeaseTime = 3600 }
+    )
 }

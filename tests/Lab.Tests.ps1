@@ -326,3 +326,31 @@ Describe 'Sweeping what crashed scripts left' {
         Get-OvsBridges | Should -Not -Contain "${p}obr"
     }
 }
+
+Describe 'DHCP servers in a lab' {
+    It 'starts dnsmasq for the Dhcp section, serves a lease, and Remove-NetLab stops it' {
+        $lab = "${p}dh"
+        $def = @{
+            Name       = $lab
+            Namespaces = @("${p}d1", "${p}d2")
+            Links      = @(@{ Namespace = "${p}d1"; Name = 'srv0'; PeerNamespace = "${p}d2"; PeerName = 'cli0'; Address = '10.78.0.1/24' })
+            Dhcp       = @(@{ Namespace = "${p}d1"; Interface = 'srv0'; RangeStart = '10.78.0.50'; RangeEnd = '10.78.0.60'; LeaseTime = 600 })
+        }
+        New-NetLab -Definition $def | Out-Null
+        try {
+            $server = Get-NetDhcpServer -Namespace "${p}d1" -Interface srv0
+            $server.Running | Should -BeTrue
+            $server.RangeStart | Should -Be '10.78.0.50'
+            $lease = Request-NetDhcpClientLease -Namespace "${p}d2" -Interface cli0 -TimeoutSeconds 15
+            [version]$lease.Address.Split('/')[0] | Should -BeGreaterOrEqual ([version]'10.78.0.50')
+            [version]$lease.Address.Split('/')[0] | Should -BeLessOrEqual ([version]'10.78.0.60')
+            (Get-NetDhcpLease -Namespace "${p}d1" -Interface srv0).IPAddress | Should -Contain $lease.Address.Split('/')[0]
+            $dnsmasqPid = $server.ProcessId
+        } finally { Remove-NetLab -Name $lab -Confirm:$false }
+        Get-NetDhcpServer -Namespace "${p}d1" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        # Gone, or a zombie waiting for its parent to reap it: not running either way.
+        $alive = (Test-Path "/proc/$dnsmasqPid") -and ((Get-Content -Raw "/proc/$dnsmasqPid/stat" -ErrorAction SilentlyContinue) -notmatch '\) Z ')
+        $alive | Should -BeFalse
+        Get-OurNamespaces | Should -BeNullOrEmpty
+    }
+}

@@ -16,7 +16,9 @@ public static class DhcpCleanup
     /// <summary>Registers the handler once (idempotent).</summary>
     public static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 0) IpClient.NamespaceRemoving += OnNamespaceRemoving;
+        if (Interlocked.Exchange(ref _registered, 1) != 0) return;
+        IpClient.NamespaceRemoving += OnNamespaceRemoving;
+        Lab.LabDhcp.Provider ??= new LabDhcpProvider();
     }
 
     /// <summary>Stops the servers and clients in <paramref name="namespace"/> and removes their run files.</summary>
