@@ -1,0 +1,213 @@
+# Hardening: bad input refused before anything runs (every exported cmdlet), error ids of the OVS and DHCP cmdlets,
+# parallel use, and synchronous removal. Runs against a PRIVATE OVS (tests/OvsFixture.ps1); the system OVS is never touched.
+
+BeforeDiscovery {
+    # Bad values per kind of parameter, with the ErrorId the cmdlets must write (category InvalidArgument).
+    $long = @{ ns = 'n' * 256; if = 'i' * 16 }
+    $kinds = @{
+        ns      = @{ Id = 'InvalidNamespaceName'; Values = [ordered]@{ control = "n`u{1}x"; newline = "n`nx"; dash = '-nx'; long = $long.ns } }
+        nspat   = @{ Id = 'InvalidNamespaceName'; Values = [ordered]@{ control = "n`u{1}*"; newline = "n`n*"; dash = '-n*'; long = $long.ns } }
+        if      = @{ Id = 'InvalidInterfaceName'; Values = [ordered]@{ control = "i`u{1}x"; newline = "i`nx"; dash = '-ix'; long = $long.if } }
+        ifpat   = @{ Id = 'InvalidInterfaceName'; Values = [ordered]@{ control = "i`u{1}*"; newline = "i`n*"; dash = '-i*'; long = $long.if } }
+        cidr    = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.9.1`u{1}/24"; newline = "10.201.9.1/24`n"; dash = '-10.201.9.1/24'; long = '1' * 300 } }
+        ip      = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.53`u{1}"; newline = "10.201.0.53`n"; dash = '-10.201.0.53'; long = '1' * 300 } }
+        mac     = @{ Id = 'InvalidMacAddress'; Values = [ordered]@{ control = "02:00:00:00:00:0`u{1}"; newline = "02:00:00:00:00:09`n"; dash = '-02:00:00:00:00:09'; long = '0' * 300 } }
+        domain  = @{ Id = 'InvalidSearchDomain'; Values = [ordered]@{ control = "ex`u{1}.com"; newline = "ex.com`nnameserver 10.9.9.9"; dash = '-ex.com'; long = 'a' * 300 } }
+        target  = @{ Id = 'InvalidTarget'; Values = [ordered]@{ control = "127.0.0.1`u{1}"; newline = "127.0.0.1`n"; dash = '-c'; long = 'a' * 300 } }
+        cmd     = @{ Id = 'InvalidCommand'; Values = [ordered]@{ control = "tr`u{1}ue"; newline = "true`nfalse"; dash = '-true'; long = '/' + 'a' * 5000 } }
+        db      = @{ Id = 'InvalidOvsDatabase'; Values = [ordered]@{ control = "unix:/tmp/a`u{1}.sock"; newline = '<db>' + "`n"; dash = '-unix:/tmp/x.sock'; long = 'unix:/tmp/' + 'a' * 200 } }
+        mtu     = @{ Id = 'InvalidMtu'; Values = [ordered]@{ '0' = 0; '67' = 67; '65536' = 65536; '-1' = -1 } }
+        tag     = @{ Id = 'InvalidVlanTag'; Values = [ordered]@{ '0' = 0; '4095' = 4095; '4096' = 4096; '-1' = -1 } }
+        native  = @{ Id = 'InvalidVlanTag'; Values = [ordered]@{ '4095' = 4095; '-1' = -1 } }
+        timeout = @{ Id = 'InvalidOvsTimeout'; Values = [ordered]@{ '0' = 0; '3601' = 3601 } }
+        skey    = @{ Id = 'InvalidMacAddress'; Values = [ordered]@{ control = "02:00:00:00:00:0`u{1}"; newline = "02:00:00:00:00:09`n"; dash = '-02:00:00:00:00:09'; long = '0' * 300 } }
+        svalue  = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.50`u{1}"; newline = "10.201.0.50`n"; dash = '-10.201.0.50'; long = '1' * 300 } }
+        range   = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.100`u{1}"; newline = "10.201.0.100`n"; dash = '-10.201.0.100'; long = '1' * 300 } }
+    }
+    # Placeholders, filled in at run time: <fx> fixture namespace, <ra> root end (a port of <br>), <ib> inner end (10.201.0.1/24,
+    # in <fx>), <rc> a root end that is no port, <br> the bridge, <new>/<new2> fresh link names, <newns> a fresh namespace name.
+    $range = @('10.201.0.100', '10.201.0.150')
+    $table = @(
+        @{ Cmd = 'New-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Get-NetNamespace'; Param = 'Name'; Kind = 'nspat'; Base = @{} }
+        @{ Cmd = 'Remove-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Remove-NetNamespace'; Param = 'Name'; Kind = 'nspat'; Base = @{} }
+        @{ Cmd = 'Enter-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{ Shell = '/bin/true' } }
+        @{ Cmd = 'Enter-NetNamespace'; Param = 'Shell'; Kind = 'cmd'; Base = @{ Name = '<fx>' } }
+        @{ Cmd = 'Invoke-InNamespace'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Command = 'true' } }
+        @{ Cmd = 'Invoke-InNamespace'; Param = 'Command'; Kind = 'cmd'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetLink'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Get-NetLink'; Param = 'Name'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Get-NetLink'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Add-VethPair'; Param = 'Name'; Kind = 'if'; Base = @{ PeerName = '<new>' } }
+        @{ Cmd = 'Add-VethPair'; Param = 'PeerName'; Kind = 'if'; Base = @{ Name = '<new>' } }
+        @{ Cmd = 'Add-VethPair'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = '<new>'; PeerName = '<new2>' } }
+        @{ Cmd = 'Add-VethPair'; Param = 'PeerNamespace'; Kind = 'ns'; Base = @{ Name = '<new>'; PeerName = '<new2>' } }
+        @{ Cmd = 'Add-VethPair'; Param = 'Mtu'; Kind = 'mtu'; Base = @{ Name = '<new>'; PeerName = '<new2>' } }
+        @{ Cmd = 'Move-NetLink'; Param = 'Name'; Kind = 'if'; Base = @{ Destination = '<fx>' } }
+        @{ Cmd = 'Move-NetLink'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = '<rc>'; Destination = '<fx>' } }
+        @{ Cmd = 'Move-NetLink'; Param = 'Destination'; Kind = 'ns'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Set-NetLink'; Param = 'Name'; Kind = 'if'; Base = @{ Up = $true } }
+        @{ Cmd = 'Set-NetLink'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = 'lo'; Up = $true } }
+        @{ Cmd = 'Set-NetLink'; Param = 'MacAddress'; Kind = 'mac'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Set-NetLink'; Param = 'NewName'; Kind = 'if'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Set-NetLink'; Param = 'Mtu'; Kind = 'mtu'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Remove-NetLink'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Remove-NetLink'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Add-NetAddress'; Param = 'Name'; Kind = 'if'; Base = @{ Address = '10.201.9.1/24' } }
+        @{ Cmd = 'Add-NetAddress'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = '<ib>'; Address = '10.201.9.1/24' } }
+        @{ Cmd = 'Add-NetAddress'; Param = 'Address'; Kind = 'cidr'; Base = @{ Name = '<ib>'; Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetAddress'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Get-NetAddress'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Remove-NetAddress'; Param = 'Name'; Kind = 'if'; Base = @{ Address = '10.201.0.1/24' } }
+        @{ Cmd = 'Remove-NetAddress'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Name = '<ib>'; Address = '10.201.0.1/24' } }
+        @{ Cmd = 'Remove-NetAddress'; Param = 'Address'; Kind = 'cidr'; Base = @{ Name = '<ib>'; Namespace = '<fx>' } }
+        @{ Cmd = 'Remove-NetAddress'; Param = 'Address'; Kind = 'ip'; Base = @{ Name = '<ib>'; Namespace = '<fx>' } }
+        @{ Cmd = 'Test-NetNamespaceConnection'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Target = '127.0.0.1'; Count = 1 } }
+        @{ Cmd = 'Test-NetNamespaceConnection'; Param = 'Target'; Kind = 'target'; Base = @{ Namespace = '<fx>'; Count = 1 } }
+        @{ Cmd = 'Set-NetNamespaceDns'; Param = 'Namespace'; Kind = 'ns'; Base = @{ ServerAddress = '10.201.0.53' } }
+        @{ Cmd = 'Set-NetNamespaceDns'; Param = 'ServerAddress'; Kind = 'ip'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Set-NetNamespaceDns'; Param = 'Search'; Kind = 'domain'; Base = @{ Namespace = '<fx>'; ServerAddress = '10.201.0.53' } }
+        @{ Cmd = 'Get-NetNamespaceDns'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>'; Range = $range } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'Range'; Kind = 'range'; Base = @{ Namespace = '<fx>'; Interface = '<ib>' } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'RangeStart'; Kind = 'ip'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; RangeEnd = '10.201.0.150' } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'RangeEnd'; Kind = 'ip'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; RangeStart = '10.201.0.100' } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'Router'; Kind = 'ip'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'DnsServer'; Kind = 'ip'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'StaticLease'; Kind = 'skey'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'StaticLease'; Kind = 'svalue'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Get-NetDhcpServer'; Param = 'Namespace'; Kind = 'nspat'; Base = @{} }
+        @{ Cmd = 'Get-NetDhcpServer'; Param = 'Interface'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Stop-NetDhcpServer'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Interface = '<ib>' } }
+        @{ Cmd = 'Stop-NetDhcpServer'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetDhcpLease'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Get-NetDhcpLease'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetDhcpLease'; Param = 'MacAddress'; Kind = 'mac'; Base = @{} }
+        @{ Cmd = 'Get-NetDhcpServerLog'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Interface = '<ib>' } }
+        @{ Cmd = 'Get-NetDhcpServerLog'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Request-NetDhcpClientLease'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Interface = '<ib>'; TimeoutSeconds = 1 } }
+        @{ Cmd = 'Request-NetDhcpClientLease'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>'; TimeoutSeconds = 1 } }
+        @{ Cmd = 'Get-NetDhcpClientLease'; Param = 'Namespace'; Kind = 'nspat'; Base = @{} }
+        @{ Cmd = 'Get-NetDhcpClientLease'; Param = 'Interface'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Remove-NetDhcpClientLease'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Interface = '<ib>' } }
+        @{ Cmd = 'Remove-NetDhcpClientLease'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'New-OvsBridge'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Get-OvsBridge'; Param = 'Name'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Remove-OvsBridge'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Connect-OvsPort'; Param = 'Bridge'; Kind = 'if'; Base = @{ Name = '<rc>' } }
+        @{ Cmd = 'Connect-OvsPort'; Param = 'Name'; Kind = 'if'; Base = @{ Bridge = '<br>' } }
+        @{ Cmd = 'Connect-OvsPort'; Param = 'Tag'; Kind = 'tag'; Base = @{ Bridge = '<br>'; Name = '<rc>' } }
+        @{ Cmd = 'Connect-OvsPort'; Param = 'NativeVlan'; Kind = 'native'; Base = @{ Bridge = '<br>'; Name = '<rc>'; Trunk = @(10, 20) } }
+        @{ Cmd = 'Disconnect-OvsPort'; Param = 'Name'; Kind = 'if'; Base = @{} }
+        @{ Cmd = 'Disconnect-OvsPort'; Param = 'Bridge'; Kind = 'if'; Base = @{ Name = '<ra>' } }
+        @{ Cmd = 'Get-OvsPort'; Param = 'Name'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Get-OvsPort'; Param = 'Bridge'; Kind = 'ifpat'; Base = @{} }
+        @{ Cmd = 'Set-OvsVlan'; Param = 'Name'; Kind = 'if'; Base = @{ Tag = 5 } }
+        @{ Cmd = 'Set-OvsVlan'; Param = 'Bridge'; Kind = 'if'; Base = @{ Name = '<ra>'; Tag = 5 } }
+        @{ Cmd = 'Set-OvsVlan'; Param = 'Tag'; Kind = 'tag'; Base = @{ Name = '<ra>' } }
+        @{ Cmd = 'Set-OvsVlan'; Param = 'NativeVlan'; Kind = 'native'; Base = @{ Name = '<ra>'; Trunk = @(10, 20) } }
+        @{ Cmd = 'Set-OvsConnection'; Param = 'Database'; Kind = 'db'; Base = @{} }
+        @{ Cmd = 'Set-OvsConnection'; Param = 'TimeoutSeconds'; Kind = 'timeout'; Base = @{} }
+    )
+    $script:ValidationCases = foreach ($row in $table) {
+        $k = $kinds[$row.Kind]
+        foreach ($label in $k.Values.Keys) {
+            @{ Cmd = $row.Cmd; Param = $row.Param; Kind = $row.Kind; Base = $row.Base; Label = $label; Value = $k.Values[$label]; Id = $k.Id }
+        }
+    }
+    # Every exported cmdlet that takes a name or value is in the table (Get-OvsConnection takes none).
+    $script:TableCmdlets = @($table | ForEach-Object Cmd | Sort-Object -Unique)
+}
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/OvsFixture.ps1
+
+    function Assert-NetNsError($Errors, [string] $ErrorId, [string] $Category) {
+        @($Errors).Count | Should -BeGreaterThan 0
+        $Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $Errors[0].CategoryInfo.Category | Should -Be $Category
+    }
+
+    $script:ovs = Start-TestOvs
+    $script:fx = New-TestName 'hx'
+    $script:ra = New-TestName 'hra'; $script:ib = New-TestName 'hib'
+    $script:rc = New-TestName 'hrc'; $script:ic = New-TestName 'hic'
+    $script:br = New-TestName 'hbr'
+    $script:namespaces = [System.Collections.Generic.List[string]]::new()
+    $script:links = [System.Collections.Generic.List[string]]::new()
+    $namespaces.Add($fx); $links.AddRange([string[]]@($ra, $rc))
+    New-NetNamespace $fx | Out-Null
+    Add-VethPair -Name $ib -Namespace $fx -PeerName $ra | Out-Null
+    Add-VethPair -Name $ic -Namespace $fx -PeerName $rc | Out-Null
+    Add-NetAddress -Namespace $fx -Name $ib 10.201.0.1/24 | Out-Null
+    New-OvsBridge $br | Out-Null
+    Connect-OvsPort $br $ra | Out-Null
+
+    # What a cmdlet could create or change among the test's own objects (other sessions may work on this host at the same
+    # time, so only ours are looked at): the fixture's links and addresses, the private OVS, DHCP state and /etc/netns of
+    # the fixture, the OVS setting. Names a case could create are checked by Assert-NotCreated.
+    function Get-Snapshot {
+        [ordered]@{
+            Root       = @(Get-ChildItem /sys/class/net -Name | Where-Object { $_ -in $ra, $rc, $br }) -join ','
+            Fixture    = (& ip -n $fx -br addr) -join ';'
+            RootMtu    = (Get-Content "/sys/class/net/$rc/mtu", "/sys/class/net/$rc/address") -join ','
+            Ovs        = (& ovs-vsctl "--db=$($ovs.Database)" --format=csv --no-headings --columns=name,tag,trunks,vlan_mode list Port | Sort-Object) -join ';'
+            Dhcp       = @(Get-ChildItem /run/netns-ps/dhcp, /run/netns-ps/dhclient -Name -ErrorAction SilentlyContinue | Where-Object { $_ -like "$fx*" }) -join ','
+            EtcNetns   = [IO.Directory]::Exists("/etc/netns/$fx")
+            Connection = "$((Get-OvsConnection).Database) $((Get-OvsConnection).TimeoutSeconds)"
+        } | ConvertTo-Json -Compress
+    }
+
+    # No namespace, root link or fixture link of any of these names exists.
+    function Assert-NotCreated([string[]] $Name) {
+        $inner = @(& ip -n $fx -j link show | ConvertFrom-Json | ForEach-Object ifname)
+        foreach ($n in $Name) {
+            if (-not $n) { continue }
+            [IO.File]::Exists("/run/netns/$n") | Should -BeFalse
+            if ($n -notmatch '/') { [IO.Directory]::Exists("/sys/class/net/$n") | Should -BeFalse }
+            $inner | Should -Not -Contain $n
+        }
+    }
+    $script:Baseline = Get-Snapshot
+}
+
+AfterAll {
+    Remove-TestNamespace $script:namespaces
+    Remove-TestLink $script:links
+    if ($script:ovs) { Stop-TestOvs $script:ovs }
+}
+
+Describe 'Bad names and values are refused with InvalidArgument before anything runs' {
+    It 'covers every exported cmdlet that takes a name or value' {
+        $exported = (Get-Module NetNs).ExportedCmdlets.Keys | Where-Object { $_ -ne 'Get-OvsConnection' } | Sort-Object
+        $TableCmdlets | Should -Be $exported
+    }
+
+    It '<Cmd> -<Param> refuses a <Kind> value (<Label>) with <Id>' -ForEach $ValidationCases {
+        $fill = @{ '<fx>' = $fx; '<ra>' = $ra; '<ib>' = $ib; '<rc>' = $rc; '<br>' = $br; '<new>' = (New-TestName 'hn'); '<new2>' = (New-TestName 'hn') }
+        $splat = @{}
+        foreach ($k in $Base.Keys) {
+            $v = $Base[$k]
+            $splat[$k] = if ($v -is [string] -and $fill.ContainsKey($v)) { $fill[$v] } else { $v }
+        }
+        $bad = if ($Value -is [string]) { $Value.Replace('<db>', $ovs.Database) } else { $Value }
+        $splat[$Param] = switch ($Kind) {
+            'skey' { @{ $bad = '10.201.0.50' } }
+            'svalue' { @{ '02:00:00:00:00:09' = $bad } }
+            'range' { @($bad, '10.201.0.150') }
+            default { $bad }
+        }
+        $command = Get-Command $Cmd
+        if ($command.Parameters.ContainsKey('Confirm')) { $splat.Confirm = $false }
+        $e = @()
+        $out = try { & $Cmd @splat -ErrorVariable e -ErrorAction SilentlyContinue } catch { $e = @($_) }
+        $out | Should -BeNullOrEmpty
+        Assert-NetNsError $e $Id 'InvalidArgument'
+        $e[0].Exception.Message | Should -BeLike "*-$Param*"
+        Get-Snapshot | Should -Be $Baseline
+        Assert-NotCreated @($fill['<new>'], $fill['<new2>'], $(if ($bad -is [string]) { $bad }))
+    }
+}
