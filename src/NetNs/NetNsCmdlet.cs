@@ -68,7 +68,7 @@ public abstract class NetNsCmdlet : PSCmdlet
     {
         if (!force && _progressClock.ElapsedMilliseconds < 1000) return;
         var record = new ProgressRecord(ProgressActivityId, activity,
-            total is { } t ? $"{item} ({done + 1} of {t})" : $"{item} ({done} done)");
+            total is { } t ? $"{item} ({done + 1} of {t})" : done > 0 ? $"{item} ({done} done)" : item);
         if (total is { } n && n > 0) record.PercentComplete = Math.Min(100, 100 * done / n);
         WriteProgress(record);
         _progressShown = true;

@@ -1,0 +1,196 @@
+# Interactive use: -WhatIf previews of whole pipelines, tab completion, progress, Ctrl+C (PowerShell.Stop()).
+# Runs against a PRIVATE OVS (tests/OvsFixture.ps1); the system OVS is never touched.
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/OvsFixture.ps1
+
+    # Runs a script in a fresh pwsh with the module imported and NetNs pointed at the private OVS; returns its output lines.
+    function Invoke-ChildPwsh([string] $Script) {
+        $exe = [Environment]::ProcessPath
+        $pre = @()
+        if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
+        $full = "Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$($script:ovs.Database)'; $Script"
+        @(& $exe @pre -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" })
+    }
+
+    # Completion texts TabExpansion2 offers at the end of $Line.
+    function Get-Completion([string] $Line) {
+        (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches | ForEach-Object CompletionText
+    }
+
+    # A PowerShell instance in this process with the module imported and NetNs pointed at the private OVS.
+    function New-TestShell([string] $Script) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$($script:ovs.Database)'; $Script")
+        $ps
+    }
+
+    $script:ovs = Start-TestOvs
+    $script:ns = New-TestName 'ix'
+    $script:oddPrefix = 'iq' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+    $script:odd = $oddPrefix + ";x'y"   # needs quoting on the command line
+    $script:br = New-TestName 'ibr'
+    $script:ia = New-TestName 'iia'; $script:ra = New-TestName 'ira'
+    $script:ib = New-TestName 'iib'; $script:rb = New-TestName 'irb'
+    $script:namespaces = [System.Collections.Generic.List[string]]::new()
+    $script:links = [System.Collections.Generic.List[string]]::new()
+    $namespaces.AddRange([string[]]@($ns, $odd)); $links.AddRange([string[]]@($ra, $rb))
+    New-NetNamespace $ns, $odd | Out-Null
+    Add-VethPair -Name $ia -Namespace $ns -PeerName $ra | Out-Null
+    Add-VethPair -Name $ib -Namespace $ns -PeerName $rb | Out-Null
+    New-OvsBridge $br | Out-Null
+    Connect-OvsPort $br $ra, $rb | Out-Null
+}
+
+AfterAll {
+    Remove-TestNamespace $script:namespaces
+    Remove-TestLink $script:links
+    if ($script:ovs) { Stop-TestOvs $script:ovs }
+}
+
+Describe '-WhatIf previews whole pipelines' {
+    It 'prints the exact commands of every stage, passes descriptive objects on, and changes nothing' {
+        $n = New-TestName 'iw'; $a = New-TestName 'iwa'; $b = New-TestName 'iwb'
+        $db = "--db=$($ovs.Database)"
+        $out = Invoke-ChildPwsh @"
+New-NetNamespace $n -WhatIf | Add-VethPair -Name $a -PeerName $b -WhatIf | Connect-OvsPort -Bridge $br -WhatIf | Set-OvsVlan -Tag 100 -WhatIf |
+    ForEach-Object { 'OBJ ' + (`$_.Bridge, `$_.Name, `$_.VlanMode, `$_.Tag, `$_.Exists -join '|') }
+"@
+        $text = $out -join "`n"
+        $whatIf = @($out | Where-Object { $_ -like 'What if:*' })
+        $whatIf.Count | Should -Be 4
+        $whatIf[0] | Should -Be "What if: Performing the operation `"ip netns add $n`" on target `"$n`"."
+        $whatIf[1] | Should -Be "What if: Performing the operation `"ip link add name $a netns $n type veth peer name $b`" on target `"$n/$a <-> $b`"."
+        # Connect-OvsPort: the ONE transaction, then tx checksum offload off on both veth ends (netdev bridge).
+        $text | Should -BeLike "*What if: Performing the operation `"ovs-vsctl --timeout=10 $db add-port $br $b`nethtool -K $b tx off`nip netns exec $n ethtool -K $a tx off`" on target `"bridge ${br}: $b`".*"
+        $whatIf[3] | Should -Be "What if: Performing the operation `"ovs-vsctl --timeout=10 $db set Port $b tag=100 vlan_mode=access -- clear Port $b trunks`" on target `"${b}: access VLAN 100`"."
+        $out | Should -Contain "OBJ $br|$b|access|100|False"
+        $out | Where-Object { $_ -match 'Exception|Error|not exist' } | Should -BeNullOrEmpty
+        Test-Path "/run/netns/$n" | Should -BeFalse
+        Test-Path "/sys/class/net/$b" | Should -BeFalse
+        (& ovs-vsctl $db --format=csv --no-headings --columns=name list Port) | Should -Not -Contain $b
+    }
+
+    It 'previews a script: a bridge and a port made under -WhatIf are used by the later -WhatIf commands' {
+        $wb = New-TestName 'iwr'; $a = New-TestName 'iwa'; $b = New-TestName 'iwb'
+        $out = Invoke-ChildPwsh "New-OvsBridge $wb -WhatIf | Out-Null; Add-VethPair -Name $a -PeerName $b -WhatIf | Connect-OvsPort -Bridge $wb -WhatIf | Out-Null; Set-OvsVlan $b -Trunk 5,6 -WhatIf | ForEach-Object { 'OBJ ' + (`$_.Bridge, `$_.Name, `$_.VlanMode, (`$_.Trunks -join ',') -join '|') }; Disconnect-OvsPort $b -WhatIf"
+        $text = $out -join "`n"
+        $text | Should -BeLike "*add-br $wb -- set Bridge $wb datapath_type=*"
+        $text | Should -BeLike "*add-port $wb $b*"
+        $text | Should -BeLike "*set Port $b trunks=5,6 vlan_mode=trunk -- clear Port $b tag*"
+        $text | Should -BeLike "*del-port $wb $b*"
+        $out | Should -Contain "OBJ $wb|$b|trunk|5,6"
+        $out | Where-Object { $_ -match 'Exception|Error|not exist' } | Should -BeNullOrEmpty
+        (& ovs-vsctl "--db=$($ovs.Database)" list-br) | Should -Not -Contain $wb
+    }
+
+    It 'still reports a port that is neither in OVS nor previewed' {
+        $out = Invoke-ChildPwsh "Set-OvsVlan nosuchport9 -Tag 5 -WhatIf -ErrorVariable e -ErrorAction SilentlyContinue; 'ID ' + `$e[0].FullyQualifiedErrorId"
+        $out | Should -Contain 'ID PortNotFound,NetNs.Commands.Ovs.SetOvsVlanCommand'
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes namespace names, wildcard-aware, quoting names that need it' {
+        Get-Completion "Get-NetLink -Namespace $($ns.Substring(0, 4))" | Should -Contain $ns
+        Get-Completion "Remove-NetNamespace $($ns.Substring(0, 2))*$($ns.Substring($ns.Length - 3))" | Should -Be @($ns)
+        $quoted = "'" + $odd.Replace("'", "''") + "'"
+        Get-Completion "Get-NetNamespace $oddPrefix" | Should -Be @($quoted)
+        Get-Completion "Get-NetNamespace '$oddPrefix;" | Should -Be @($quoted)
+    }
+
+    It 'completes link names inside the namespace given with -Namespace' {
+        $inNs = Get-Completion "Set-NetLink -Namespace $ns -Name "
+        $inNs | Should -Contain $ia
+        $inNs | Should -Contain $ib
+        $inNs | Should -Contain 'lo'
+        $inNs | Should -Not -Contain $ra
+        Get-Completion "Get-NetLink -Namespace $ns $($ia.Substring(0, 4))" | Should -Be @($ia)
+        $root = Get-Completion "Set-NetLink -Name $($ra.Substring(0, 4))"
+        $root | Should -Contain $ra
+        $root | Should -Not -Contain $ia
+    }
+
+    It 'completes bridge and port names, ports of the bridge given with -Bridge' {
+        Get-Completion "Get-OvsBridge $($br.Substring(0, 4))" | Should -Be @($br)
+        Get-Completion "Connect-OvsPort -Bridge $($br.Substring(0, 4))" | Should -Be @($br)
+        $ports = Get-Completion "Set-OvsVlan -Bridge $br -Name "
+        $ports | Should -Contain $ra
+        $ports | Should -Contain $rb
+        Get-Completion "Disconnect-OvsPort -Bridge nosuchbridge -Name $($ra.Substring(0, 3))" | Should -BeNullOrEmpty
+        Get-Completion "Get-OvsPort i*$($rb.Substring($rb.Length - 4))" | Should -Be @($rb)
+    }
+
+    It 'completes the interfaces of running DHCP servers' {
+        Set-NetLink -Namespace $ns -Name $ia -Up
+        Add-NetAddress -Namespace $ns -Name $ia 10.202.0.1/24 | Out-Null
+        $s = Start-NetDhcpServer -Namespace $ns -Interface $ia -Range 10.202.0.10, 10.202.0.20
+        try {
+            Get-Completion "Stop-NetDhcpServer -Namespace $ns -Interface " | Should -Be @($ia)
+            Get-Completion "Get-NetDhcpServerLog -Namespace $ns -Interface $($ia.Substring(0, 3))" | Should -Be @($ia)
+        } finally { $s | Stop-NetDhcpServer -Confirm:$false }
+    }
+}
+
+Describe 'Progress' {
+    It 'shows progress while connecting many links (tx offload off on each veth end)' {
+        $prefix = 'ip' + [guid]::NewGuid().ToString('N').Substring(0, 5)
+        (1..30 | ForEach-Object { "link add name $prefix$_ type veth peer name $prefix${_}p netns $ns" }) | & ip -batch -
+        $links.AddRange([string[]](1..30 | ForEach-Object { "$prefix$_" }))
+        $ps = New-TestShell "Get-NetLink -Kind veth | Where-Object Name -like '$prefix*' | Connect-OvsPort $br"
+        try {
+            $ports = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $ports.Count | Should -Be 30
+            $records = @($ps.Streams.Progress | Where-Object Activity -eq 'Connecting links to Open vSwitch')
+            ($records | Where-Object RecordType -eq 'Processing').StatusDescription | Should -Contain 'Turning tx checksum offload off on 60 veth ends'
+            $records[-1].RecordType | Should -Be 'Completed'
+        } finally { $ps.Dispose() }
+        Get-OvsPort -Bridge $br | Where-Object Name -like "$prefix*" | Disconnect-OvsPort
+        Remove-TestLink (1..30 | ForEach-Object { "$prefix$_" })
+    }
+
+    It 'shows no progress for quick work' {
+        $ps = New-TestShell "Get-OvsPort -Bridge $br | Set-OvsVlan -Tag 7 | Out-Null; Get-OvsPort -Bridge $br | Set-OvsVlan -Untagged | Out-Null"
+        try {
+            $ps.Invoke() | Out-Null
+            $ps.Streams.Progress | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Ctrl+C (PowerShell.Stop) stops cleanly' {
+    It 'kills the command Invoke-InNamespace runs' {
+        $marker = '4{0}.{1}' -f (Get-Random -Minimum 10 -Maximum 99), (Get-Random -Minimum 100 -Maximum 999)
+        $ps = New-TestShell "Invoke-InNamespace $ns -- sleep $marker"
+        try {
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(15)
+            while (-not (& pgrep -f "^sleep $marker$") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            @(& pgrep -f "^sleep $marker$").Count | Should -Be 1
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while ((& pgrep -f "^sleep $marker$") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            & pgrep -f "^sleep $marker$" | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+    }
+
+    It 'leaves no DHCP client or run files when a lease request is stopped' {
+        Set-NetLink -Namespace $ns -Name $ib -Up
+        $ps = New-TestShell "Request-NetDhcpClientLease -Namespace $ns -Interface $ib -TimeoutSeconds 30"
+        try {
+            $null = $ps.BeginInvoke()
+            $dir = "/run/netns-ps/dhclient/$ns-$ib"
+            $deadline = [DateTime]::UtcNow.AddSeconds(15)
+            while (-not (Test-Path "$dir/dhclient.leases") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 500
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Test-Path $dir | Should -BeFalse
+            & pgrep -f "dhclient.*$ns-$ib" | Should -BeNullOrEmpty
+        } finally { $ps.Dispose() }
+    }
+}
