@@ -211,3 +211,81 @@ Describe 'Bad names and values are refused with InvalidArgument before anything 
         Assert-NotCreated @($fill['<new>'], $fill['<new2>'], $(if ($bad -is [string]) { $bad }))
     }
 }
+
+Describe 'Parallel use' {
+    It '32 ForEach-Object -Parallel workers each build a namespace with a veth pair on ONE bridge, then remove it' {
+        $prefix = 'hp' + [guid]::NewGuid().ToString('N').Substring(0, 4)
+        $all = 1..32 | ForEach-Object { @{ Ns = "$prefix$_"; Inner = "${prefix}e$_"; Root = "${prefix}v$_" } }
+        $namespaces.AddRange([string[]]($all | ForEach-Object Ns)); $links.AddRange([string[]]($all | ForEach-Object Root))
+        $module = $script:NetNsModule
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $results = $all | ForEach-Object -ThrottleLimit 32 -Parallel {
+            Import-Module $using:module
+            $o = $_
+            try {
+                $port = New-NetNamespace $o.Ns -ErrorAction Stop | Add-VethPair -Name $o.Inner -PeerName $o.Root -ErrorAction Stop |
+                    Connect-OvsPort -Bridge $using:br -ErrorAction Stop
+                [pscustomobject]@{ Ns = $o.Ns; Port = $port; Error = $null }
+            } catch { [pscustomobject]@{ Ns = $o.Ns; Port = $null; Error = "$_" } }
+        }
+        $built = $sw.Elapsed
+        $results.Count | Should -Be 32
+        $results | Where-Object Error | ForEach-Object { "$($_.Ns): $($_.Error)" } | Should -BeNullOrEmpty
+        foreach ($o in $all) {
+            $r = $results | Where-Object Ns -eq $o.Ns
+            $r.Port.Name | Should -Be $o.Root
+            $r.Port.Bridge | Should -Be $br
+            $r.Port.PeerName | Should -Be $o.Inner
+            $r.Port.PeerNamespace | Should -Be $o.Ns
+            $r.Port.OfPort | Should -BeGreaterThan 0
+            $inner = Get-NetLink -Namespace $o.Ns -Name $o.Inner
+            $inner.PeerName | Should -Be $o.Root
+            $inner.PeerNamespace | Should -Be ''
+        }
+        @(Get-NetNamespace "$prefix*").Count | Should -Be 32
+        (Get-OvsPort -Bridge $br | Where-Object Name -like "${prefix}v*").Count | Should -Be 32
+
+        $sw.Restart()
+        $removed = $all | ForEach-Object -ThrottleLimit 32 -Parallel {
+            Import-Module $using:module
+            $o = $_
+            try {
+                Disconnect-OvsPort $o.Root -Bridge $using:br -ErrorAction Stop
+                Remove-NetNamespace $o.Ns -Confirm:$false -ErrorAction Stop
+                "ok"
+            } catch { "$($o.Ns): $_" }
+        }
+        $gone = $sw.Elapsed
+        $removed | Where-Object { $_ -ne 'ok' } | Should -BeNullOrEmpty
+        Get-NetNamespace "$prefix*" | Should -BeNullOrEmpty
+        @(Get-ChildItem /sys/class/net -Name | Where-Object { $_ -like "$prefix*" }).Count | Should -Be 0
+        Get-OvsPort -Bridge $br | Where-Object Name -like "$prefix*" | Should -BeNullOrEmpty
+        Write-Host "    32 parallel workers: built in $([int]$built.TotalMilliseconds) ms, removed in $([int]$gone.TotalMilliseconds) ms"
+    }
+}
+
+Describe 'Removal is synchronous' {
+    It 'creates, connects, removes and at once re-creates the same names 100 times' {
+        $n = New-TestName 'hs'; $e = New-TestName 'hse'; $v = New-TestName 'hsv'
+        $namespaces.Add($n); $links.Add($v)
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        for ($i = 1; $i -le 100; $i++) {
+            $port = New-NetNamespace $n -ErrorAction Stop | Add-VethPair -Name $e -PeerName $v -ErrorAction Stop |
+                Connect-OvsPort -Bridge $br -KeepTxChecksumOffload -ErrorAction Stop
+            $port.Name | Should -Be $v
+            Disconnect-OvsPort $v -Bridge $br -ErrorAction Stop
+            if ($i % 2) {
+                Remove-NetNamespace $n -Confirm:$false -ErrorAction Stop        # takes the veth pair with it
+            } else {
+                Remove-NetLink $v -Confirm:$false -ErrorAction Stop             # both ends go
+                Remove-NetNamespace $n -Confirm:$false -ErrorAction Stop
+            }
+            [IO.File]::Exists("/run/netns/$n") | Should -BeFalse
+            [IO.Directory]::Exists("/sys/class/net/$v") | Should -BeFalse
+        }
+        $sw.Stop()
+        Get-OvsPort -Bridge $br | Where-Object Name -eq $v | Should -BeNullOrEmpty
+        Write-Host "    100 create/connect/remove cycles: $([int]$sw.Elapsed.TotalSeconds) s ($([int]($sw.Elapsed.TotalMilliseconds / 100)) ms per cycle)"
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 60
+    }
+}
