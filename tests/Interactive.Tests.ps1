@@ -193,4 +193,34 @@ Describe 'Ctrl+C (PowerShell.Stop) stops cleanly' {
             & pgrep -f "dhclient.*$ns-$ib" | Should -BeNullOrEmpty
         } finally { $ps.Dispose() }
     }
+
+    It 'takes the ports out again when Connect-OvsPort is stopped while ovs-vsctl waits for the switch' {
+        # A database without ovs-vswitchd: add-port commits, then waits for a switch that never answers.
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('netns-testdb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $db = "unix:$dir/db.sock"
+        & ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+        & ovsdb-server "$dir/conf.db" "--remote=punix:$dir/db.sock" "--pidfile=$dir/s.pid" "--unixctl=$dir/s.ctl" -vconsole:off --detach --no-chdir 2>$null
+        try {
+            & ovs-vsctl --timeout=5 "--db=$db" --no-wait init
+            $wbr = New-TestName 'iwr'
+            & ovs-vsctl --timeout=5 "--db=$db" --no-wait add-br $wbr
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$db' -TimeoutSeconds 4; Connect-OvsPort $wbr $rb -KeepTxChecksumOffload")
+            try {
+                $null = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(15)
+                while (-not ((& ovs-vsctl --timeout=5 "--db=$db" list-ports $wbr) -contains $rb) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                (& ovs-vsctl --timeout=5 "--db=$db" list-ports $wbr) | Should -Contain $rb    # committed, waiting for the switch
+                $ps.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                & ovs-vsctl --timeout=5 "--db=$db" list-ports $wbr | Should -BeNullOrEmpty
+            } finally { $ps.Dispose() }
+        } finally {
+            & ovs-appctl -t "$dir/s.ctl" exit 2>$null
+            Start-Sleep -Milliseconds 200
+            Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+            Set-OvsConnection -Database $ovs.Database -TimeoutSeconds 10
+        }
+    }
 }

@@ -18,7 +18,8 @@ namespace NetNs.Commands.Ovs;
 /// LinkNotInRootNamespace, UnsupportedInputObject, InvalidInterfaceName, InvalidVlanTag, InvalidTrunk, DuplicateTrunkVlan,
 /// NativeVlanNotInTrunk, NativeVlanWithoutTrunk, ConflictingVlanParameters (InvalidArgument); BridgeNotFound (ObjectNotFound);
 /// PortExists (ResourceExists; with -Force a port already on that bridge is returned as it is); OvsUnreachable (ConnectionError)
-/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings.</para>
+/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings. Ctrl+C while ovs-vsctl runs takes the new
+/// ports out again; the ethtool step is not interrupted. Connecting many links shows progress.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "OvsPort", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
 [OutputType(typeof(OvsPort))]
@@ -196,7 +197,25 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 const string activity = "Connecting links to Open vSwitch";
                 // The transaction is one step; the ethtool runs (about 30 ms each, 8 at a time) are what takes time with many links.
                 ReportProgress(activity, $"Adding {add.Count} port(s) to bridge {Bridge} in one transaction", 0, null, force: add.Count >= 50);
-                Ovs.AddPorts(Bridge, add, vlan);
+                try
+                {
+                    Ovs.AddPorts(Bridge, add, vlan);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C while ovs-vsctl ran: its transaction may have committed. Take the ports out again (not cancellable,
+                    // one quick transaction), so that a stopped Connect-OvsPort leaves no port behind, and none without its offload setting.
+                    // It waits at most --timeout seconds for ovs-vswitchd; the removal is stored in the database either way.
+                    try
+                    {
+                        // A runner of its own: this cmdlet's one writes to -Verbose, which a stopping pipeline refuses.
+                        new OvsClient(new Core.Process.CliWrapToolRunner(), Ovs.Connection).Run(OvsCommands.DeletePorts(Ovs.Connection, add.Select(n => (Bridge, n)).ToList(), ifExists: true));
+                    }
+                    catch (NetNsException)
+                    {
+                    }
+                    throw;
+                }
                 if (offload.Count > 0)
                 {
                     ReportProgress(activity, $"Turning tx checksum offload off on {offload.Count} veth ends", 0, null, force: offload.Count >= 50);
