@@ -150,6 +150,29 @@ Describe 'Progress' {
         Remove-TestLink (1..30 | ForEach-Object { "$prefix$_" })
     }
 
+    It 'shows progress while removing many bridges, once it takes more than a second' {
+        $names = 1..40 | ForEach-Object { New-TestName 'ipb' }
+        $tx = foreach ($n in $names) { '--', 'add-br', $n, '--', 'set', 'Bridge', $n, 'datapath_type=netdev' }
+        & ovs-vsctl --timeout=20 "--db=$($ovs.Database)" @tx
+        $LASTEXITCODE | Should -Be 0
+        $ps = New-TestShell ("'" + ($names -join "','") + "' | Remove-OvsBridge -Confirm:`$false")
+        try {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Invoke() | Out-Null
+            $elapsed = $sw.Elapsed.TotalSeconds
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $records = @($ps.Streams.Progress | Where-Object Activity -eq 'Removing Open vSwitch bridges')
+            Write-Host "    40 bridges removed in $([Math]::Round($elapsed, 2)) s, $($records.Count) progress records"
+            if ($elapsed -gt 1.5) {
+                $records.Count | Should -BeGreaterThan 1
+                $records[0].StatusDescription | Should -Match '^ipb\w+ \(\d+ done\)$'
+                $records[-1].RecordType | Should -Be 'Completed'
+            }
+            if ($elapsed -lt 0.9) { $records | Should -BeNullOrEmpty }
+        } finally { $ps.Dispose() }
+        (& ovs-vsctl "--db=$($ovs.Database)" list-br) | Where-Object { $_ -in $names } | Should -BeNullOrEmpty
+    }
+
     It 'shows no progress for quick work' {
         $ps = New-TestShell "Get-OvsPort -Bridge $br | Set-OvsVlan -Tag 7 | Out-Null; Get-OvsPort -Bridge $br | Set-OvsVlan -Untagged | Out-Null"
         try {
