@@ -152,7 +152,7 @@ BeforeAll {
     function Get-Snapshot {
         [ordered]@{
             Root       = @(Get-ChildItem /sys/class/net -Name | Where-Object { $_ -in $ra, $rc, $br }) -join ','
-            Fixture    = (& ip -n $fx -br addr) -join ';'
+            Fixture    = ($script:InnerAddr = & ip -n $fx -br addr) -join ';'
             RootMtu    = (Get-Content "/sys/class/net/$rc/mtu", "/sys/class/net/$rc/address") -join ','
             Ovs        = (& ovs-vsctl "--db=$($ovs.Database)" --format=csv --no-headings --columns=name,tag,trunks,vlan_mode list Port | Sort-Object) -join ';'
             Dhcp       = @(Get-ChildItem /run/netns-ps/dhcp, /run/netns-ps/dhclient -Name -ErrorAction SilentlyContinue | Where-Object { $_ -like "$fx*" }) -join ','
@@ -163,7 +163,9 @@ BeforeAll {
 
     # No namespace, root link or fixture link of any of these names exists.
     function Assert-NotCreated([string[]] $Name) {
-        $inner = @(& ip -n $fx -j link show | ConvertFrom-Json | ForEach-Object ifname)
+        # The fixture's link names, from the snapshot just taken ('NAME@PEER STATE ...' lines of ip -br addr).
+        $inner = @($script:InnerAddr | ForEach-Object { ($_ -split '\s+')[0] -replace '@.*$' })
+        $inner | Should -Contain $ib
         foreach ($n in $Name) {
             if (-not $n) { continue }
             [IO.File]::Exists("/run/netns/$n") | Should -BeFalse
