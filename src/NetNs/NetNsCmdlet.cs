@@ -34,7 +34,8 @@ public abstract class NetNsCmdlet : PSCmdlet
         var runner = new CliWrapToolRunner();
         runner.CommandStarting = line =>
         {
-            if (Environment.CurrentManagedThreadId == _pipelineThread) WriteVerbose(line);
+            // Not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
+            if (Environment.CurrentManagedThreadId == _pipelineThread && !Stopping) WriteVerbose(line);
         };
         return runner;
     }
