@@ -63,3 +63,41 @@ public sealed class LinkNameCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>Completes the interfaces DHCP servers started by NetNs serve (in the namespace given with -Namespace, when there is one).</summary>
+public sealed class DhcpServerInterfaceCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var ns = fakeBoundParameters is not null && fakeBoundParameters.Contains("Namespace") ? Completion.BoundString(fakeBoundParameters, "Namespace") : null;
+            var servers = NetNs.Core.Dhcp.DhcpServerManager.GetServers(ns);
+            return Completion.Complete(servers.Select(s => s.Interface), wordToComplete, "DHCP server on ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}
+
+/// <summary>Completes the interfaces on which NetNs's DHCP client holds a lease (in the namespace given with -Namespace, when there is one).</summary>
+public sealed class DhcpClientInterfaceCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var ns = fakeBoundParameters is not null && fakeBoundParameters.Contains("Namespace") ? Completion.BoundString(fakeBoundParameters, "Namespace") : null;
+            var clients = NetNs.Core.Dhcp.DhcpClientManager.GetClients().Where(c => ns is null || c.Namespace == ns);
+            return Completion.Complete(clients.Select(c => c.Interface), wordToComplete, "DHCP lease on ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}

@@ -34,7 +34,8 @@ public abstract class NetNsCmdlet : PSCmdlet
         var runner = new CliWrapToolRunner();
         runner.CommandStarting = line =>
         {
-            if (Environment.CurrentManagedThreadId == _pipelineThread) WriteVerbose(line);
+            // Not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
+            if (Environment.CurrentManagedThreadId == _pipelineThread && !Stopping) WriteVerbose(line);
         };
         return runner;
     }
@@ -53,6 +54,34 @@ public abstract class NetNsCmdlet : PSCmdlet
 
     /// <inheritdoc />
     protected override void StopProcessing() => _cts.Cancel();
+
+    private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
+    private bool _progressShown;
+
+    /// <summary>The id of the progress record NetNs cmdlets write.</summary>
+    protected const int ProgressActivityId = 0x4e4e;
+
+    /// <summary>
+    /// Writes progress for work on many items, but only once the cmdlet has run for more than a second (quick runs show nothing).
+    /// <paramref name="total"/> may be null when the number of items is not known (pipeline input).
+    /// </summary>
+    protected void ReportProgress(string activity, string item, int done, int? total, bool force = false)
+    {
+        if (!force && _progressClock.ElapsedMilliseconds < 1000) return;
+        var record = new ProgressRecord(ProgressActivityId, activity,
+            total is { } t ? $"{item} ({done + 1} of {t})" : done > 0 ? $"{item} ({done} done)" : item);
+        if (total is { } n && n > 0) record.PercentComplete = Math.Min(100, 100 * done / n);
+        WriteProgress(record);
+        _progressShown = true;
+    }
+
+    /// <summary>Closes the progress bar written by <see cref="ReportProgress"/>, if any.</summary>
+    protected void CompleteProgress(string activity)
+    {
+        if (!_progressShown) return;
+        WriteProgress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        _progressShown = false;
+    }
 
     /// <summary>Maps a NetNs failure to an ErrorRecord.</summary>
     protected static ErrorRecord ToErrorRecord(NetNsException ex)

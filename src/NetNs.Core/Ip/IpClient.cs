@@ -71,8 +71,16 @@ public sealed class IpClient
         Validate.NamespaceName(name);
         if (NamespaceExists(name))
             throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
-        Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
-            (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
+        ToolResult r;
+        if (RunDirectoryIsMountPoint()) r = Run(IpCommands.NetnsAdd(name));
+        else
+        {
+            // The first 'ip netns add' on a host turns /run/netns into a shared bind mount of itself. Two of them at once (e.g.
+            // ForEach-Object -Parallel) can both do it and stack two mounts, hiding the namespace mounted by the other one.
+            // Let only one run in this process until the mount point exists.
+            lock (FirstMountGate) r = Run(IpCommands.NetnsAdd(name));
+        }
+        r.ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'", (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
         // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
         // veth crosses), so that Get-NetNamespace always shows one.
         int? id = null;
@@ -84,6 +92,24 @@ public sealed class IpClient
                     if (n == name) id = nsid;
         }
         return new NetNamespace(name, id, Array.Empty<int>());
+    }
+
+    private static readonly object FirstMountGate = new();
+
+    /// <summary>True when /run/netns is a mount point (a field-5 entry of /proc/self/mountinfo), as 'ip netns add' leaves it.</summary>
+    public static bool RunDirectoryIsMountPoint()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                var f = line.Split(' ');
+                if (f.Length > 4 && f[4] == NetnsPids.RunDirectory) return true;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return false;
     }
 
     /// <summary>

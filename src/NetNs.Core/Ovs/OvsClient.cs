@@ -207,13 +207,14 @@ public sealed class OvsClient
     /// Turns tx checksum offload off (what <c>ethtool -K DEV tx off</c> does) for each (namespace, device), in process:
     /// the SIOCETHTOOL ioctl, on a thread that joined the namespace with setns(2) — no process per device. Returns the
     /// failures instead of throwing: the ports exist either way.
+    /// Not cancelled by Ctrl+C: the ports are already connected, and stopping half-way would leave some veth ends with
+    /// offload on (UDP and TCP across a netdev bridge would then fail on them).
     /// </summary>
     public List<string> DisableTxOffload(IEnumerable<(string Namespace, string Device)> devices)
     {
         var failures = new List<string>();
         foreach (var group in devices.Distinct().GroupBy(d => d.Namespace))
         {
-            _ct.ThrowIfCancellationRequested();
             try
             {
                 failures.AddRange(NetnsThread.Run(group.Key, () => group

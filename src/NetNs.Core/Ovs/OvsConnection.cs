@@ -64,17 +64,21 @@ public sealed class OvsConnection
         }
     }
 
+    /// <summary>Longest unix socket path in bytes: sun_path (108) minus the terminating NUL.</summary>
+    public const int MaxSocketPathBytes = 107;
+
     /// <summary>Checks and normalises a database remote: <c>unix:PATH</c>, <c>tcp:HOST:PORT</c>, <c>ssl:HOST:PORT</c>, or an absolute socket path.</summary>
     public static string? NormalizeDatabase(string? database)
     {
-        if (string.IsNullOrWhiteSpace(database)) return null;
-        var d = database.Trim();
+        if (string.IsNullOrEmpty(database) || (database.Trim(' ').Length == 0)) return null;
+        var d = database.Trim(' ');
         if (d.StartsWith('/')) d = "unix:" + d;
-        var ok = (d.StartsWith("unix:/", StringComparison.Ordinal) && d.Length > 6)
-                 || d.StartsWith("tcp:", StringComparison.Ordinal) || d.StartsWith("ssl:", StringComparison.Ordinal);
+        var ok = (d.StartsWith("unix:/", StringComparison.Ordinal) && d.Length > 6 && System.Text.Encoding.UTF8.GetByteCount(d) - 5 <= MaxSocketPathBytes)
+                 || ((d.StartsWith("tcp:", StringComparison.Ordinal) || d.StartsWith("ssl:", StringComparison.Ordinal)) && d.Length <= 300);
+        // Newlines, tabs and other control characters are refused, never trimmed away: the value reaches ovs-vsctl's argv.
         if (!ok || d.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new NetNsException("InvalidOvsDatabase", NetNsErrorCategory.InvalidArgument,
-                $"Invalid Open vSwitch database '{database}' for -Database: give 'unix:/path/to/db.sock' (or the absolute socket path), 'tcp:HOST:PORT' or 'ssl:HOST:PORT'.", database);
+                $"Invalid Open vSwitch database '{NetNs.Core.Validation.Validate.Printable(database)}' for -Database: give 'unix:/path/to/db.sock' (or the absolute socket path, at most {MaxSocketPathBytes} bytes), 'tcp:HOST:PORT' or 'ssl:HOST:PORT', without control characters or whitespace.", database);
         return d;
     }
 

@@ -65,6 +65,72 @@ public static partial class Validate
         return CommonProblem(name, allowColon: true);
     }
 
+    /// <summary>
+    /// Checks a name filter that may hold wildcards (*, ?, [..]) for namespaces: no control characters, whitespace or '/',
+    /// no leading '-', at most 255 bytes. A filter without wildcards must be a valid namespace name.
+    /// </summary>
+    /// <exception cref="NetNsException">ErrorId <c>InvalidNamespaceName</c>.</exception>
+    public static string NamespacePattern(string? pattern, string parameter = "Name")
+    {
+        if (pattern is null || !HasWildcard(pattern)) return NamespaceName(pattern, parameter);
+        var why = PatternProblem(pattern, MaxNamespaceNameBytes, allowColon: true);
+        if (why is not null)
+            throw new NetNsException("InvalidNamespaceName", NetNsErrorCategory.InvalidArgument,
+                $"Invalid namespace name pattern '{Printable(pattern)}' for -{parameter}: {why}", pattern);
+        return pattern;
+    }
+
+    /// <summary>
+    /// Checks a name filter that may hold wildcards (*, ?, [..]) for interfaces, bridges and ports: no control characters,
+    /// whitespace, '/' or ':', no leading '-'. A filter without wildcards must be a valid interface name (1–15 bytes).
+    /// </summary>
+    /// <exception cref="NetNsException">ErrorId <c>InvalidInterfaceName</c>.</exception>
+    public static string InterfacePattern(string? pattern, string parameter = "Name")
+    {
+        if (pattern is null || !HasWildcard(pattern)) return InterfaceName(pattern, parameter);
+        var why = PatternProblem(pattern, MaxNamespaceNameBytes, allowColon: false);
+        if (why is not null)
+            throw new NetNsException("InvalidInterfaceName", NetNsErrorCategory.InvalidArgument,
+                $"Invalid interface name pattern '{Printable(pattern)}' for -{parameter}: {why}", pattern);
+        return pattern;
+    }
+
+    /// <summary>
+    /// Checks a program name or path handed to a tool (e.g. 'ip netns exec NS PROGRAM'): not empty, no control characters,
+    /// no leading '-', at most 4095 bytes (PATH_MAX - 1).
+    /// </summary>
+    /// <exception cref="NetNsException">ErrorId <c>InvalidCommand</c>.</exception>
+    public static string Program(string? program, string parameter = "Command")
+    {
+        string? why = null;
+        if (string.IsNullOrEmpty(program)) why = "it is empty.";
+        else if (program[0] == '-') why = "it must not start with '-'.";
+        else if (program.Any(char.IsControl)) why = "it contains a control character.";
+        else if (Encoding.UTF8.GetByteCount(program) > 4095) why = "it is longer than 4095 bytes (PATH_MAX).";
+        if (why is not null)
+            throw new NetNsException("InvalidCommand", NetNsErrorCategory.InvalidArgument,
+                $"Invalid program '{Printable(program)}' for -{parameter}: {why}", program);
+        return program!;
+    }
+
+    private static bool HasWildcard(string s) => s.IndexOfAny(new[] { '*', '?', '[', ']' }) >= 0;
+
+    private static string? PatternProblem(string pattern, int maxBytes, bool allowColon)
+    {
+        if (pattern.Length == 0) return "it is empty.";
+        var bytes = Encoding.UTF8.GetByteCount(pattern);
+        if (bytes > maxBytes) return $"it is {bytes} bytes long; at most {maxBytes} are allowed.";
+        if (pattern[0] == '-') return "it must not start with '-'.";
+        foreach (var c in pattern)
+        {
+            if (char.IsControl(c)) return "it contains a control character.";
+            if (char.IsWhiteSpace(c)) return "it contains whitespace.";
+            if (c == '/') return "it contains '/'.";
+            if (!allowColon && c == ':') return "it contains ':'.";
+        }
+        return null;
+    }
+
     private static string? CommonProblem(string name, bool allowColon)
     {
         if (name == "." || name == "..") return "'.' and '..' are not names.";
@@ -156,6 +222,6 @@ public static partial class Validate
         return sb.ToString();
     }
 
-    [GeneratedRegex("^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")]
+    [GeneratedRegex(@"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}\z")]
     private static partial Regex MacRegex();
 }

@@ -23,6 +23,7 @@ public sealed class GetNetDhcpLeaseCommand : NetNsCmdlet
 
     /// <summary>The interface of the server.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DhcpServerInterfaceCompleter))]
     public string? Interface { get; set; }
 
     /// <summary>Only the lease of this MAC address.</summary>
@@ -34,6 +35,7 @@ public sealed class GetNetDhcpLeaseCommand : NetNsCmdlet
     {
         Try(() =>
         {
+            if (!string.IsNullOrEmpty(Namespace)) Validate.NamespaceName(Namespace, "Namespace");
             var mac = MacAddress is null ? null : Validate.MacAddress(MacAddress);
             IEnumerable<DhcpServer> servers;
             if (!string.IsNullOrEmpty(Interface))

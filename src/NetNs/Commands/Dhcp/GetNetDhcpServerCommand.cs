@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetNs.Core.Validation;
 using NetNs.Core.Dhcp;
 using NetNs.Core.Models;
 
@@ -24,11 +25,14 @@ public sealed class GetNetDhcpServerCommand : NetNsCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(DhcpServerInterfaceCompleter))]
     public string? Interface { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!string.IsNullOrEmpty(Namespace) && !Try(() => Validate.NamespacePattern(Namespace, "Namespace"))) return;
+        if (!string.IsNullOrEmpty(Interface) && !Try(() => Validate.InterfacePattern(Interface, "Interface"))) return;
         var ns = MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? new WildcardPattern(NormalizeNamespace(Namespace)) : null;
         var ifp = string.IsNullOrEmpty(Interface) ? null : new WildcardPattern(Interface);
         foreach (var s in DhcpServerManager.GetServers())

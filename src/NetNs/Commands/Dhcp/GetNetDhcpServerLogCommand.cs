@@ -21,6 +21,7 @@ public sealed class GetNetDhcpServerLogCommand : NetNsCmdlet
 
     /// <summary>The interface of the server.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DhcpServerInterfaceCompleter))]
     public string Interface { get; set; } = string.Empty;
 
     /// <summary>Only the last N lines.</summary>
@@ -33,6 +34,7 @@ public sealed class GetNetDhcpServerLogCommand : NetNsCmdlet
     {
         Try(() =>
         {
+            if (!string.IsNullOrEmpty(Namespace)) Validate.NamespaceName(Namespace, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
             var lines = DhcpServerManager.GetLog(DhcpServerManager.GetServer(NormalizeNamespace(Namespace), Interface));
             WriteObject(Tail is { } n ? lines.Skip(Math.Max(0, lines.Length - n)) : lines, enumerateCollection: true);

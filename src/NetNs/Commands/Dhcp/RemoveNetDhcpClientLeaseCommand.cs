@@ -25,6 +25,7 @@ public sealed class RemoveNetDhcpClientLeaseCommand : NetNsCmdlet
     /// <summary>The interface holding the lease.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(DhcpClientInterfaceCompleter))]
     public string Interface { get; set; } = string.Empty;
 
     /// <inheritdoc />
@@ -33,6 +34,7 @@ public sealed class RemoveNetDhcpClientLeaseCommand : NetNsCmdlet
         var ns = NormalizeNamespace(Namespace);
         Try(() =>
         {
+            if (ns.Length > 0) Validate.NamespaceName(ns, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
             var manager = new DhcpClientManager(Runner, CancellationToken);
             if (DhcpClientManager.GetClients(ns, Interface).Count == 0)

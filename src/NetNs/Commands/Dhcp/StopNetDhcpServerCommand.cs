@@ -25,18 +25,27 @@ public sealed class StopNetDhcpServerCommand : NetNsCmdlet
     /// <summary>The interface the server serves.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(DhcpServerInterfaceCompleter))]
     public string Interface { get; set; } = string.Empty;
 
     /// <summary>Write the stopped server (Running = $false) to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private const string Activity = "Stopping DHCP servers";
+    private int _done;
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => CompleteProgress(Activity);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var ns = NormalizeNamespace(Namespace);
+        ReportProgress(Activity, IpClient.Target(ns, Interface), _done++, null);
         Try(() =>
         {
+            if (ns.Length > 0) Validate.NamespaceName(ns, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
             var server = DhcpServerManager.GetServer(ns, Interface);
             var action = server.Running ? $"kill -TERM {server.ProcessId}; rm -r {server.Directory}" : $"rm -r {server.Directory}";

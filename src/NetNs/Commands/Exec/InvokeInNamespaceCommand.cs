@@ -52,6 +52,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
     {
         Try(() =>
         {
+            if (ParameterSetName == CommandSet) Core.Validation.Validate.Program(Command, "Command");
             IpClient.RequireNamespace(Namespace);
             if (ParameterSetName == ScriptBlockSet) RunScriptBlock();
             else RunCommand();

@@ -40,6 +40,7 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
         var ns = NormalizeNamespace(Namespace);
         Try(() =>
         {
+            foreach (var n in Name ?? Array.Empty<string>()) Core.Validation.Validate.InterfacePattern(n, "Name");
             var single = Name is { Length: 1 } && !WildcardPattern.ContainsWildcardCharacters(Name[0]) ? Name[0] : null;
             List<NetLink> links;
             if (single is not null)

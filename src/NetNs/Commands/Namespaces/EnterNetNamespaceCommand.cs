@@ -30,6 +30,7 @@ public sealed class EnterNetNamespaceCommand : NetNsCmdlet
     {
         Try(() =>
         {
+            if (Shell is not null) Core.Validation.Validate.Program(Shell, "Shell");
             IpClient.RequireNamespace(Name, "Name");
             var shell = Shell ?? Environment.GetEnvironmentVariable("SHELL");
             if (string.IsNullOrEmpty(shell)) shell = "/bin/bash";

@@ -34,6 +34,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
         }
         foreach (var n in Name)
         {
+            if (!Try(() => Core.Validation.Validate.NamespacePattern(n, "Name"))) continue;
             var pattern = new WildcardPattern(n, WildcardOptions.None);
             var matches = all.Where(x => pattern.IsMatch(x.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))

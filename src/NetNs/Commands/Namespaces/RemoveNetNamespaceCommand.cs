@@ -32,6 +32,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
         {
             if (WildcardPattern.ContainsWildcardCharacters(n))
             {
+                if (!Try(() => Validate.NamespacePattern(n, "Name"))) continue;
                 var p = new WildcardPattern(n);
                 _names.AddRange(NetnsPids.ListNames().Where(x => p.IsMatch(x)));
             }

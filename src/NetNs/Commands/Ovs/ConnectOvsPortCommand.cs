@@ -18,7 +18,8 @@ namespace NetNs.Commands.Ovs;
 /// LinkNotInRootNamespace, UnsupportedInputObject, InvalidInterfaceName, InvalidVlanTag, InvalidTrunk, DuplicateTrunkVlan,
 /// NativeVlanNotInTrunk, NativeVlanWithoutTrunk, ConflictingVlanParameters (InvalidArgument); BridgeNotFound (ObjectNotFound);
 /// PortExists (ResourceExists; with -Force a port already on that bridge is returned as it is); OvsUnreachable (ConnectionError)
-/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings.</para>
+/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings. Ctrl+C while ovs-vsctl runs takes the new
+/// ports out again; the ethtool step is not interrupted. Connecting many links shows progress.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "OvsPort", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
 [OutputType(typeof(OvsPort))]
@@ -31,6 +32,9 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
     public const string ByInputObject = "ByInputObject";
 
     private readonly List<string> _names = new();
+
+    // Links that piped -WhatIf objects (Exists = $false) describe: they would exist by now, so -WhatIf previews connecting them.
+    private readonly Dictionary<string, (string Kind, string? PeerName, string? PeerNamespace)> _previewed = new(StringComparer.Ordinal);
 
     /// <summary>The bridge to add the ports to.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -81,6 +85,8 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         switch (o)
         {
             case VethPair pair when pair.RootEnd is { } end:
+                if (!pair.Exists && IsWhatIf)
+                    _previewed[end] = ("veth", end == pair.Name ? pair.PeerName : pair.Name, end == pair.Name ? pair.PeerNamespace : pair.Namespace);
                 Add(end);
                 break;
             case VethPair pair:
@@ -125,8 +131,15 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         Validate.InterfaceName(Bridge, "Bridge");
         if (_names.Count == 0) return;
         var state = Ovs.GetState();
-        var bridge = state.FindBridge(Bridge) ?? throw Ovs.BridgeNotFound(Bridge);
+        var whatIf = IsWhatIf;
+        // Under -WhatIf a bridge previewed by New-OvsBridge -WhatIf earlier in this pipeline or script counts as existing.
+        var datapath = state.FindBridge(Bridge)?.DatapathType
+            ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "bridge", Bridge) : null)
+            ?? throw Ovs.BridgeNotFound(Bridge);
         var links = Ip.GetLinks("").GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var info = links.ToDictionary(l => l.Key, l => (l.Value.Kind, l.Value.PeerName, l.Value.PeerNamespace), StringComparer.Ordinal);
+        if (whatIf)
+            foreach (var p in _previewed) if (!info.ContainsKey(p.Key)) info[p.Key] = p.Value;
         var add = new List<string>();
         var keep = new List<string>();
         foreach (var n in _names)
@@ -145,19 +158,19 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 if (owner is not null)
                     throw new NetNsException("PortExists", NetNsErrorCategory.ResourceExists,
                         $"'{n}' is already a port of bridge '{owner}'; disconnect it first (Disconnect-OvsPort {n}).", n);
-                if (!links.ContainsKey(n)) throw IpClient.LinkNotFound("", n);
+                if (!info.ContainsKey(n)) throw IpClient.LinkNotFound("", n);
                 add.Add(n);
             });
         }
-        var netdev = bridge.DatapathType == "netdev" && !KeepTxChecksumOffload;
+        var netdev = datapath == "netdev" && !KeepTxChecksumOffload;
         var offload = new List<(string Namespace, string Device)>();
         if (netdev)
         {
             foreach (var n in add)
             {
-                if (links[n].Kind != "veth") continue;
+                if (info[n].Kind != "veth") continue;
                 offload.Add(("", n));
-                if (links[n].PeerName is { } peer && links[n].PeerNamespace is { } peerNs) offload.Add((peerNs, peer));
+                if (info[n].PeerName is { } peer && info[n].PeerNamespace is { } peerNs) offload.Add((peerNs, peer));
             }
         }
         if (add.Count > 0)
@@ -168,18 +181,47 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 action += Environment.NewLine + string.Join(Environment.NewLine, offload.Select(d => OvsCommands.TxOffloadOff(d.Namespace, d.Device).ToString()));
             if (!ShouldProcess($"bridge {Bridge}: {string.Join(", ", add)}", action))
             {
-                if (IsWhatIf)
+                if (whatIf)
                 {
                     foreach (var n in add)
+                    {
+                        WhatIfPlan.Add(MyInvocation, "port", n, Bridge);
                         WriteObject(new OvsPort(Bridge, n, n, "", null, vlan?.Mode, vlan?.Tag, vlan?.Trunks.OrderBy(t => t).ToList() ?? new List<int>(), null,
-                            netdev && links[n].Kind == "veth" ? false : null, links[n].PeerName, links[n].PeerNamespace, exists: false));
+                            netdev && info[n].Kind == "veth" ? false : null, info[n].PeerName, info[n].PeerNamespace, exists: false));
+                    }
                 }
                 add.Clear();
             }
             else
             {
-                Ovs.AddPorts(Bridge, add, vlan);
-                if (offload.Count > 0) DisableOffload(offload);
+                const string activity = "Connecting links to Open vSwitch";
+                // The transaction is one step; the ethtool runs (about 30 ms each, 8 at a time) are what takes time with many links.
+                ReportProgress(activity, $"Adding {add.Count} port(s) to bridge {Bridge} in one transaction", 0, null, force: add.Count >= 50);
+                try
+                {
+                    Ovs.AddPorts(Bridge, add, vlan);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C while ovs-vsctl ran: its transaction may have committed. Take the ports out again (not cancellable,
+                    // one quick transaction), so that a stopped Connect-OvsPort leaves no port behind, and none without its offload setting.
+                    // It waits at most --timeout seconds for ovs-vswitchd; the removal is stored in the database either way.
+                    try
+                    {
+                        // A runner of its own: this cmdlet's one writes to -Verbose, which a stopping pipeline refuses.
+                        new OvsClient(new Core.Process.CliWrapToolRunner(), Ovs.Connection).Run(OvsCommands.DeletePorts(Ovs.Connection, add.Select(n => (Bridge, n)).ToList(), ifExists: true));
+                    }
+                    catch (NetNsException)
+                    {
+                    }
+                    throw;
+                }
+                if (offload.Count > 0)
+                {
+                    ReportProgress(activity, $"Turning tx checksum offload off on {offload.Count} veth ends", 0, null, force: offload.Count >= 50);
+                    DisableOffload(offload);
+                }
+                CompleteProgress(activity);
             }
         }
         if (add.Count + keep.Count == 0) return;

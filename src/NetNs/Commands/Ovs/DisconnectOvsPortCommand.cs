@@ -29,8 +29,9 @@ public sealed class DisconnectOvsPortCommand : OvsCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (!string.IsNullOrEmpty(Bridge) && !Try(() => Core.Validation.Validate.InterfaceName(Bridge, "Bridge"))) return;
         foreach (var n in Name)
-            if (!_ports.Contains((n, Bridge))) _ports.Add((n, string.IsNullOrEmpty(Bridge) ? null : Bridge));
+            if (Try(() => Core.Validation.Validate.InterfaceName(n, "Name")) && !_ports.Contains((n, Bridge))) _ports.Add((n, string.IsNullOrEmpty(Bridge) ? null : Bridge));
     }
 
     /// <inheritdoc />
@@ -45,7 +46,8 @@ public sealed class DisconnectOvsPortCommand : OvsCmdlet
             {
                 Try(() =>
                 {
-                    var owner = state.BridgeOfPort(name);
+                    // Under -WhatIf a port previewed by Connect-OvsPort -WhatIf earlier in this pipeline or script counts as existing.
+                    var owner = state.BridgeOfPort(name) ?? (IsWhatIf ? WhatIfPlan.Find(MyInvocation, "port", name) : null);
                     if (owner is null || (bridge is not null && owner != bridge)) throw Ovs.PortNotFound(name, bridge);
                     if (owner == name)
                         throw new NetNsException("BridgePortNotRemovable", NetNsErrorCategory.InvalidOperation,

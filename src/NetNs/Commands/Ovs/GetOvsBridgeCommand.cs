@@ -32,6 +32,7 @@ public sealed class GetOvsBridgeCommand : OvsCmdlet
                 WriteObject(bridges, enumerateCollection: true);
                 return;
             }
+            foreach (var n in Name) Core.Validation.Validate.InterfacePattern(n, "Name");
             foreach (var n in Name)
             {
                 var p = new WildcardPattern(n);

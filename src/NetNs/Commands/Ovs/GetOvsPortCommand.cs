@@ -44,6 +44,8 @@ public sealed class GetOvsPortCommand : OvsCmdlet
     {
         Try(() =>
         {
+            foreach (var n in Name ?? Array.Empty<string>()) Core.Validation.Validate.InterfacePattern(n, "Name");
+            if (ParameterSetName == ByName) foreach (var b in Bridge ?? Array.Empty<string>()) Core.Validation.Validate.InterfacePattern(b, "Bridge");
             var state = Ovs.GetState();
             var ports = state.Ports();
             var bridgeNames = ParameterSetName == ByInputObject ? InputObject.Select(b => b.Name).ToArray() : Bridge;

@@ -38,6 +38,7 @@ public sealed class NewOvsBridgeCommand : OvsCmdlet
                 var cmd = OvsCommands.AddBridge(Ovs.Connection, name, datapath);
                 if (!ShouldProcess(name, cmd.ToString()))
                 {
+                    if (IsWhatIf) WhatIfPlan.Add(MyInvocation, "bridge", name, datapath);
                     if (IsWhatIf) WriteObject(new OvsBridge(name, datapath, Array.Empty<string>(), null, Ovs.Connection.EffectiveDatabase, exists: false));
                     return;
                 }

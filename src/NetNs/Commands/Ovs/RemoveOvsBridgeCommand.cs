@@ -18,13 +18,18 @@ public sealed class RemoveOvsBridgeCommand : OvsCmdlet
     [ArgumentCompleter(typeof(OvsBridgeNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
+    private const string Activity = "Removing Open vSwitch bridges";
+    private int _done;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         foreach (var name in Name)
         {
+            ReportProgress(Activity, name, _done++, MyInvocation.ExpectingInput ? null : Name.Length);
             Try(() =>
             {
+                Core.Validation.Validate.InterfaceName(name, "Name");
                 var state = Ovs.GetState();
                 if (state.FindBridge(name) is null) throw Ovs.BridgeNotFound(name, "Name");
                 var cmd = OvsCommands.DeleteBridge(Ovs.Connection, name);
@@ -33,4 +38,7 @@ public sealed class RemoveOvsBridgeCommand : OvsCmdlet
             });
         }
     }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => CompleteProgress(Activity);
 }

@@ -59,8 +59,9 @@ public sealed class SetOvsVlanCommand : OvsCmdlet
     protected override void ProcessRecord()
     {
         var bridge = string.IsNullOrEmpty(Bridge) ? null : Bridge;
+        if (!string.IsNullOrEmpty(Bridge) && !Try(() => Core.Validation.Validate.InterfaceName(Bridge, "Bridge"))) return;
         foreach (var n in Name)
-            if (!_ports.Contains((n, bridge))) _ports.Add((n, bridge));
+            if (Try(() => Core.Validation.Validate.InterfaceName(n, "Name")) && !_ports.Contains((n, bridge))) _ports.Add((n, bridge));
     }
 
     /// <inheritdoc />
@@ -76,22 +77,39 @@ public sealed class SetOvsVlanCommand : OvsCmdlet
             } ?? OvsVlan.Untagged;
             if (_ports.Count == 0) return;
             var state = Ovs.GetState();
+            var whatIf = IsWhatIf;
             var names = new List<string>();
+            var owners = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, bridge) in _ports)
             {
                 Try(() =>
                 {
-                    var owner = state.BridgeOfPort(name);
+                    // Under -WhatIf a port previewed by Connect-OvsPort -WhatIf earlier in this pipeline or script counts as existing.
+                    var owner = state.BridgeOfPort(name) ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "port", name) : null);
                     if (owner is null || (bridge is not null && owner != bridge)) throw Ovs.PortNotFound(name, bridge);
                     if (owner == name)
                         throw new NetNsException("BridgePortNotSupported", NetNsErrorCategory.InvalidOperation,
                             $"'{name}' is the internal port of bridge '{owner}'; NetNs sets VLANs on the ports you connected.", name);
                     if (!names.Contains(name)) names.Add(name);
+                    owners[name] = owner;
                 });
             }
             if (names.Count == 0) return;
             var cmd = OvsCommands.SetVlan(Ovs.Connection, names, vlan);
-            if (!ShouldProcess(string.Join(", ", names) + ": " + vlan, cmd.ToString())) return;
+            if (!ShouldProcess(string.Join(", ", names) + ": " + vlan, cmd.ToString()))
+            {
+                if (!whatIf) return;
+                // Describe the ports as they would be: the new VLAN role on the current (or previewed) port.
+                var current = state.Ports().GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                var trunks = vlan.Trunks.OrderBy(t => t).ToList();
+                foreach (var n in names)
+                {
+                    current.TryGetValue(n, out var c);
+                    WriteObject(new OvsPort(owners[n], n, c?.Interface ?? n, c?.InterfaceType ?? "", c?.OfPort, vlan.Mode, vlan.Tag, trunks, c?.Error,
+                        c?.TxChecksumOffload, c?.PeerName, c?.PeerNamespace, exists: c is not null));
+                }
+                return;
+            }
             Ovs.SetVlan(names, vlan);
             var ports = Ovs.GetState().Ports().Where(p => names.Contains(p.Name)).ToDictionary(p => p.Name);
             var links = RootLinks();
