@@ -234,8 +234,10 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
     private void DisableOffload(List<(string Namespace, string Device)> devices)
     {
         // Done in process (SIOCETHTOOL, setns for namespaced ends); the equivalent ethtool command lines go to -Verbose.
-        foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device) + "   (in process: SIOCETHTOOL)");
+        // Nothing is written while the pipeline is stopping (Ctrl+C): that would throw before the offload is done.
+        if (!Stopping)
+            foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device) + "   (in process: SIOCETHTOOL)");
         foreach (var f in Ovs.DisableTxOffload(devices))
-            WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
+            if (!Stopping) WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
     }
 }
