@@ -117,7 +117,8 @@ BeforeAll {
             Start-NetDhcpServer "eth1-$($Prefix)1" -Namespace "$($Prefix)1" -Range 10.0.0.100, 10.0.0.150 -ErrorAction Stop | Out-Null
         }
         if ($Setting -eq 'DhcpLease') {
-            Request-NetDhcpClientLease "eth1-$($Prefix)2" -Namespace "$($Prefix)2" -ErrorAction Stop | Out-Null
+            # dnsmasq pings an address before it offers it (about 3 seconds); allow for a loaded machine.
+            Request-NetDhcpClientLease "eth1-$($Prefix)2" -Namespace "$($Prefix)2" -TimeoutSeconds 30 -ErrorAction Stop | Out-Null
         }
         if ($Setting -eq 'Dns') {
             Set-NetNamespaceDns "$($Prefix)1" -ServerAddress 10.0.0.1 -Search lab.example -ErrorAction Stop
