@@ -2,13 +2,21 @@
 # real kernel. Only the names are made unique to this run: ns1, ns2, ns9 and br0 (also inside eth1-ns1,
 # veth-ns2, ...) get a per-run prefix, so the examples never touch objects of the machine or of other tests.
 # An interactive shell (Enter-NetNamespace) is replaced by /bin/true, so the test never waits for a terminal.
+# The Open vSwitch examples run against a PRIVATE Open vSwitch (tests/OvsFixture.ps1), started once for this file
+# and stopped in AfterAll; after every example the OVS connection is pointed back at it (Set-OvsConnection examples
+# change it). The system OVS is never used.
 #
 # The setting an example starts from is chosen per cmdlet in $ExampleSetting below (default: Addressed):
-#   None        no namespaces
-#   Namespaces  ns1 and ns2, empty
-#   Linked      + pairs eth1-ns1/veth-ns1, eth1-ns2/veth-ns2 (inner ends in the namespaces), all up,
-#               root ends joined by the switch br0 (a Linux bridge here)
-#   Addressed   + 10.0.0.1/24 on eth1-ns1 and 10.0.0.2/24 on eth1-ns2: ns1 reaches ns2
+#   None         no namespaces
+#   Namespaces   ns1 and ns2, empty
+#   Linked       + pairs eth1-ns1/veth-ns1, eth1-ns2/veth-ns2 (inner ends in the namespaces), all up,
+#                root ends joined by the switch br0 (a Linux bridge here)
+#   Addressed    + 10.0.0.1/24 on eth1-ns1 and 10.0.0.2/24 on eth1-ns2: ns1 reaches ns2
+#   OvsLinked    Linked, but br0 is an Open vSwitch bridge (netdev) of the private OVS with NO ports yet
+#   OvsAddressed Addressed, with br0 the Open vSwitch bridge and veth-ns1, veth-ns2 its ports (the walk-through, step 9)
+#   DhcpServer   + a DHCP server (dnsmasq) on eth1-ns1 in ns1 handing out 10.0.0.100-10.0.0.150 (step 10)
+#   DhcpLease    + eth1-ns2 in ns2 holds a lease from it (Request-NetDhcpClientLease)
+#   Dns          Addressed + ns1 has DNS server 10.0.0.1 and search domain lab.example (Set-NetNamespaceDns)
 # With Each = $true the setting is rebuilt before every example; otherwise the examples of a cmdlet run one
 # after the other, as a reader would type them.
 BeforeDiscovery {
@@ -30,13 +38,35 @@ BeforeDiscovery {
 
 BeforeAll {
     . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/OvsFixture.ps1
     $script:ExampleSetting = @{
-        'New-NetNamespace'    = @{ Setting = 'None'; Each = $true }
-        'Add-VethPair'        = @{ Setting = 'Namespaces'; Each = $true }
-        'Move-NetLink'        = @{ Setting = 'Namespaces'; Each = $false }
-        'Add-NetAddress'      = @{ Setting = 'Linked'; Each = $false }
-        'Remove-NetNamespace' = @{ Setting = 'Addressed'; Each = $true }
+        'New-NetNamespace'           = @{ Setting = 'None'; Each = $true }
+        'Add-VethPair'               = @{ Setting = 'Namespaces'; Each = $true }
+        'Move-NetLink'               = @{ Setting = 'Namespaces'; Each = $false }
+        'Add-NetAddress'             = @{ Setting = 'Linked'; Each = $false }
+        'Remove-NetNamespace'        = @{ Setting = 'Addressed'; Each = $true }
+        'New-OvsBridge'              = @{ Setting = 'Namespaces'; Each = $true }
+        'Get-OvsBridge'              = @{ Setting = 'OvsAddressed'; Each = $false }
+        'Remove-OvsBridge'           = @{ Setting = 'OvsAddressed'; Each = $true }
+        'Connect-OvsPort'            = @{ Setting = 'OvsLinked'; Each = $true }
+        'Disconnect-OvsPort'         = @{ Setting = 'OvsAddressed'; Each = $true }
+        'Get-OvsPort'                = @{ Setting = 'OvsAddressed'; Each = $false }
+        'Set-OvsVlan'                = @{ Setting = 'OvsAddressed'; Each = $true }
+        'Set-OvsConnection'          = @{ Setting = 'OvsAddressed'; Each = $false }
+        'Get-OvsConnection'          = @{ Setting = 'OvsAddressed'; Each = $false }
+        'Start-NetDhcpServer'        = @{ Setting = 'OvsAddressed'; Each = $true }
+        'Get-NetDhcpServer'          = @{ Setting = 'DhcpServer'; Each = $false }
+        'Stop-NetDhcpServer'         = @{ Setting = 'DhcpServer'; Each = $true }
+        'Request-NetDhcpClientLease' = @{ Setting = 'DhcpServer'; Each = $true }
+        'Get-NetDhcpLease'           = @{ Setting = 'DhcpLease'; Each = $false }
+        'Get-NetDhcpServerLog'       = @{ Setting = 'DhcpLease'; Each = $false }
+        'Get-NetDhcpClientLease'     = @{ Setting = 'DhcpLease'; Each = $false }
+        'Remove-NetDhcpClientLease'  = @{ Setting = 'DhcpLease'; Each = $true }
+        'Set-NetNamespaceDns'        = @{ Setting = 'Addressed'; Each = $false }
+        'Get-NetNamespaceDns'        = @{ Setting = 'Dns'; Each = $false }
     }
+    # The private Open vSwitch every OVS example talks to (Start-TestOvs also points NetNs at it).
+    $script:Ovs = Start-TestOvs
     # Short enough that the longest name of an example (uplink-ns2) stays within 15 bytes: ns1 -> x1a2b31.
     $script:Prefix = 'x' + [guid]::NewGuid().ToString('N').Substring(0, 5)
     $script:Bridge = "$($Prefix)b"
@@ -49,7 +79,9 @@ BeforeAll {
     }
 
     function Clear-ExampleSetting {
+        # Namespaces first: removing one also stops the DHCP servers and clients NetNs started in it.
         Remove-TestNamespace $Namespaces
+        if ($Ovs -and (Test-Path $Ovs.Socket)) { & ovs-vsctl --timeout=5 "--db=$($Ovs.Database)" --if-exists del-br $Bridge 2>$null }
         Remove-TestLink $Bridge
         foreach ($l in @(Get-NetLink -ErrorAction SilentlyContinue | Where-Object { $_.Name -like "*$Prefix*" })) { Remove-TestLink $l.Name }
     }
@@ -59,20 +91,47 @@ BeforeAll {
         if ($Setting -eq 'None') { return }
         New-NetNamespace $Namespaces[0], $Namespaces[1] -ErrorAction Stop | Out-Null
         if ($Setting -eq 'Namespaces') { return }
-        & ip link add $Bridge type bridge
-        & ip link set $Bridge up
+        $useOvs = $Setting -in 'OvsLinked', 'OvsAddressed', 'DhcpServer', 'DhcpLease'
+        $addressed = $Setting -notin 'Linked', 'OvsLinked'
+        if ($useOvs) {
+            New-OvsBridge $Bridge -DatapathType Netdev -ErrorAction Stop | Out-Null
+        } else {
+            & ip link add $Bridge type bridge
+            & ip link set $Bridge up
+        }
         foreach ($i in 1, 2) {
             $ns = "$Prefix$i"
             Add-VethPair -Name "eth1-$ns" -PeerName "veth-$ns" -Namespace $ns -ErrorAction Stop | Out-Null
-            & ip link set "veth-$ns" master $Bridge
+            if (-not $useOvs) { & ip link set "veth-$ns" master $Bridge }
             Set-NetLink "veth-$ns" -Up -ErrorAction Stop
             Get-NetLink -Namespace $ns | Set-NetLink -Up -ErrorAction Stop
-            if ($Setting -eq 'Addressed') { Add-NetAddress -Name "eth1-$ns" -Namespace $ns -Address "10.0.0.$i/24" -ErrorAction Stop | Out-Null }
+            if ($addressed) { Add-NetAddress -Name "eth1-$ns" -Namespace $ns -Address "10.0.0.$i/24" -ErrorAction Stop | Out-Null }
         }
-        if ($Setting -eq 'Addressed') {
-            # Wait until the bridge forwards (its ports leave the listening state), at most 5 seconds.
+        if ($useOvs -and $Setting -ne 'OvsLinked') { Connect-OvsPort $Bridge "veth-$($Prefix)1", "veth-$($Prefix)2" -ErrorAction Stop | Out-Null }
+        if ($addressed) {
+            # Wait until the switch forwards (Linux bridge ports leave the listening state), at most 5 seconds.
             $deadline = [DateTime]::UtcNow.AddSeconds(5)
             while (-not (Test-NetNamespaceConnection "$($Prefix)1" 10.0.0.2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
+        }
+        if ($Setting -in 'DhcpServer', 'DhcpLease') {
+            Start-NetDhcpServer "eth1-$($Prefix)1" -Namespace "$($Prefix)1" -Range 10.0.0.100, 10.0.0.150 -ErrorAction Stop | Out-Null
+        }
+        if ($Setting -eq 'DhcpLease') {
+            # dnsmasq pings an address before it offers it (about 3 seconds); allow for a loaded machine.
+            Request-NetDhcpClientLease "eth1-$($Prefix)2" -Namespace "$($Prefix)2" -TimeoutSeconds 30 -ErrorAction Stop | Out-Null
+        }
+        if ($Setting -eq 'Dns') {
+            Set-NetNamespaceDns "$($Prefix)1" -ServerAddress 10.0.0.1 -Search lab.example -ErrorAction Stop
+        }
+    }
+
+    # Runs one example and returns the errors it wrote; the OVS connection is the private one again afterwards.
+    function Invoke-Example([string] $Code) {
+        try {
+            $output = @(& ([scriptblock]::Create($Code)) 2>&1 6>$null)
+            @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        } finally {
+            Set-OvsConnection -Database $Ovs.Database -TimeoutSeconds 10
         }
     }
 
@@ -82,7 +141,12 @@ BeforeAll {
 
 AfterAll {
     $env:SHELL = $OldShell
-    Clear-ExampleSetting
+    try {
+        Clear-ExampleSetting
+    } finally {
+        # Only one netdev datapath can exist per host: always stop the private OVS.
+        if ($Ovs) { Stop-TestOvs $Ovs }
+    }
 }
 
 Describe 'Examples of <Name> run as written' -ForEach $Pages {
@@ -100,8 +164,7 @@ Describe 'Examples of <Name> run as written' -ForEach $Pages {
         $script:Index++
         if ($Plan.Each -and $Index -gt 1) { Set-ExampleSetting $Plan.Setting }
         $code = ConvertTo-RunnableExample $Code
-        $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
-        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors = @(Invoke-Example $code)
         $errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty -Because "the example must run without errors:`n$code"
     }
 }
@@ -114,8 +177,7 @@ Describe 'Examples of about_NetNs run as written' {
     It '<Title>' -ForEach $AboutExamples {
         Set-ExampleSetting 'None'
         $code = ConvertTo-RunnableExample $Code
-        $output = @(& ([scriptblock]::Create($code)) 2>&1 6>$null)
-        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors = @(Invoke-Example $code)
         $errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty -Because "the example must run without errors:`n$code"
     }
 }
