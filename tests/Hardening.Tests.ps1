@@ -22,12 +22,27 @@ BeforeDiscovery {
         timeout = @{ Id = 'InvalidOvsTimeout'; Values = [ordered]@{ '0' = 0; '3601' = 3601 } }
         skey    = @{ Id = 'InvalidMacAddress'; Values = [ordered]@{ control = "02:00:00:00:00:0`u{1}"; newline = "02:00:00:00:00:09`n"; dash = '-02:00:00:00:00:09'; long = '0' * 300 } }
         svalue  = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.50`u{1}"; newline = "10.201.0.50`n"; dash = '-10.201.0.50'; long = '1' * 300 } }
+        lab     = @{ Id = 'InvalidLabName'; Values = [ordered]@{ control = "l`u{1}x"; newline = "l`nx"; dash = '-lx'; long = 'l' * 300 } }
+        labpat  = @{ Id = 'InvalidLabName'; Values = [ordered]@{ control = "l`u{1}*"; newline = "l`n*"; dash = '-l*'; long = 'l' * 300 } }
         range   = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.100`u{1}"; newline = "10.201.0.100`n"; dash = '-10.201.0.100'; long = '1' * 300 } }
     }
     # Placeholders, filled in at run time: <fx> fixture namespace, <ra> root end (a port of <br>), <ib> inner end (10.201.0.1/24,
     # in <fx>), <rc> a root end that is no port, <br> the bridge, <new>/<new2> fresh link names, <newns> a fresh namespace name.
     $range = @('10.201.0.100', '10.201.0.150')
     $table = @(
+        @{ Cmd = 'New-NetLab'; Param = 'Name'; Kind = 'lab'; Base = @{ Definition = @{ Name = 'x'; Namespaces = @() } } }
+        @{ Cmd = 'New-NetLab'; Param = 'SwitchNamespace'; Kind = 'ns'; Base = @{ Definition = @{ Name = 'hardlabx'; Namespaces = @() } } }
+        @{ Cmd = 'Get-NetLab'; Param = 'Name'; Kind = 'labpat'; Base = @{} }
+        @{ Cmd = 'Get-NetLabState'; Param = 'Name'; Kind = 'labpat'; Base = @{} }
+        @{ Cmd = 'Export-NetLab'; Param = 'Name'; Kind = 'lab'; Base = @{} }
+        @{ Cmd = 'Compare-NetLab'; Param = 'Name'; Kind = 'lab'; Base = @{ Definition = @{ Name = 'x'; Namespaces = @() } } }
+        @{ Cmd = 'Remove-NetLab'; Param = 'Name'; Kind = 'labpat'; Base = @{} }
+        @{ Cmd = 'Clear-NetLab'; Param = 'Name'; Kind = 'labpat'; Base = @{} }
+        @{ Cmd = 'Clear-NetLab'; Param = 'SwitchNamespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Test-NetLabConnectivity'; Param = 'Name'; Kind = 'lab'; Base = @{} }
+        @{ Cmd = 'Export-NetLabDiagram'; Param = 'Name'; Kind = 'lab'; Base = @{ Format = 'Dot' } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'Name'; Kind = 'lab'; Base = @{ Star = $true; HostCount = 2 } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'Bridge'; Kind = 'if'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
         @{ Cmd = 'New-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }
         @{ Cmd = 'Get-NetNamespace'; Param = 'Name'; Kind = 'nspat'; Base = @{} }
         @{ Cmd = 'Remove-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }

@@ -29,7 +29,7 @@ public class DhcpTests
             "--pid-file=/run/netns-ps/dhcp/ns1-eth1-ns1/dnsmasq.pid",
             "--dhcp-leasefile=/run/netns-ps/dhcp/ns1-eth1-ns1/dnsmasq.leases",
             "--log-facility=/run/netns-ps/dhcp/ns1-eth1-ns1/dnsmasq.log",
-            "--log-dhcp", "--dhcp-authoritative",
+            "--log-dhcp", "--dhcp-authoritative", "--no-ping",
             "--dhcp-range=10.0.0.100,10.0.0.200,255.255.255.0,600",
         }, c.Arguments);
         Assert.DoesNotContain(c.Arguments, a => a.StartsWith("--keep-in-foreground", StringComparison.Ordinal));

@@ -46,7 +46,7 @@ public sealed class SetOvsConnectionCommand : OvsCmdlet
         {
             var current = OvsConnection.Current;
             var db = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(Database)) ? Database : current.Database;
-            var next = new OvsConnection(db, TimeoutSeconds ?? current.TimeoutSeconds);
+            var next = new OvsConnection(db, TimeoutSeconds ?? (Default ? OvsConnection.DefaultTimeoutSeconds : current.TimeoutSeconds));
             if (!ShouldProcess("Open vSwitch connection", $"Use {next.EffectiveDatabase} with --timeout={next.TimeoutSeconds}")) return;
             OvsConnection.Current = next;
             if (PassThru) WriteObject(next);
