@@ -54,6 +54,15 @@ public static partial class LabValidator
         return name;
     }
 
+    /// <summary>Checks a lab name filter: a lab name that may also hold the wildcards '*', '?', '[' and ']'.</summary>
+    public static string LabNamePattern(string? pattern, string parameter = "Name")
+    {
+        if (string.IsNullOrEmpty(pattern) || pattern.Length > MaxLabNameLength || !LabPatternRegex().IsMatch(pattern))
+            throw new NetNsException("InvalidLabName", NetNsErrorCategory.InvalidArgument,
+                $"Invalid lab name filter '{Validate.Printable(pattern)}' for -{parameter}: use 1-{MaxLabNameLength} letters, digits, '.', '_', '-' and the wildcards * ? [ ], not starting with '-' or '.'.", pattern);
+        return pattern;
+    }
+
     /// <summary>Checks the definition on its own (no machine state).</summary>
     public static void Check(LabDefinition d)
     {
@@ -201,6 +210,9 @@ public static partial class LabValidator
     private static NetNsException Invalid(string path, string message, object? target) => new("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument, $"Invalid lab definition at {path}: {message}", target);
     private static NetNsException Range(string path, string message, object? target) => new("InvalidDhcpRange", NetNsErrorCategory.InvalidArgument, $"Invalid DHCP server at {path}: {message}", target);
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*\\z")]
     private static partial Regex LabNameRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9_*?\\[\\]][A-Za-z0-9_.*?\\[\\]-]*\\z")]
+    private static partial Regex LabPatternRegex();
 }

@@ -1,3 +1,4 @@
+using NetNs.Core.Validation;
 using System.Management.Automation;
 using NetNs.Core.Lab;
 
@@ -34,6 +35,8 @@ public sealed class ClearNetLabCommand : LabCmdlet
     {
         Try(() =>
         {
+            foreach (var n in Name ?? Array.Empty<string>()) LabValidator.LabNamePattern(n);
+            foreach (var n in SwitchNamespace) Validate.NamespaceName(n, "SwitchNamespace");
             var patterns = (Name ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
             var sweeper = new LabSweeper(Runner, CancellationToken)
             {

@@ -62,6 +62,7 @@ public abstract class LabCmdlet : NetNsCmdlet
     /// <summary>Records of labs whose names match any of the patterns (wildcards allowed); null or empty: all.</summary>
     protected List<LabRecord> MatchLabs(string[]? names, bool errorWhenNoMatch)
     {
+        foreach (var n in names ?? Array.Empty<string>()) LabValidator.LabNamePattern(n);
         var all = LabStore.LoadAll();
         if (names is null || names.Length == 0) return all;
         var result = new List<LabRecord>();
