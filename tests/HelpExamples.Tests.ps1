@@ -75,10 +75,12 @@ BeforeAll {
     function ConvertTo-RunnableExample([string] $Code) {
         $c = [regex]::Replace($Code, '(?<![A-Za-z0-9])ns(?=[129*])', $Prefix)
         $c = [regex]::Replace($c, '(?<![A-Za-z0-9])br0(?![A-Za-z0-9])', $Bridge)
+        $c = ConvertTo-RunnableLabExample $c
         $c -replace '/bin/(ba)?sh\b', '/bin/true'
     }
 
     function Clear-ExampleSetting {
+        Clear-LabExampleSetting
         # Namespaces first: removing one also stops the DHCP servers and clients NetNs started in it.
         Remove-TestNamespace $Namespaces
         if ($Ovs -and (Test-Path $Ovs.Socket)) { & ovs-vsctl --timeout=5 "--db=$($Ovs.Database)" --if-exists del-br $Bridge 2>$null }
@@ -89,6 +91,7 @@ BeforeAll {
     function Set-ExampleSetting([string] $Setting) {
         Clear-ExampleSetting
         if ($Setting -eq 'None') { return }
+        if ($Setting -eq 'Lab') { $null = New-NetLab (Join-Path $LabDir 'examples/walkthrough.lab.psd1') -OvsSocket $LabOvs.Socket -SwitchNamespace $LabOvs.Namespace -ErrorAction Stop; return }
         New-NetNamespace $Namespaces[0], $Namespaces[1] -ErrorAction Stop | Out-Null
         if ($Setting -eq 'Namespaces') { return }
         $useOvs = $Setting -in 'OvsLinked', 'OvsAddressed', 'DhcpServer', 'DhcpLease'
@@ -135,6 +138,53 @@ BeforeAll {
         }
     }
 
+    # --- Labs. The lab cmdlets' examples run for real against a PRIVATE Open vSwitch (tests/LabOvsFixture.ps1:
+    # its own ovsdb-server, and ovs-vswitchd in its own namespace), never the system one. Setting 'Lab' is the
+    # walk-through lab (examples/walkthrough.lab.psd1) built and running. To keep the examples as written:
+    #  - they run from $LabDir, which holds examples/walkthrough.lab.psd1 with the per-run names (ns1 -> x1a2b31, ...);
+    #  - the lab names walkthrough, star and pair become "$Prefix-walkthrough", ...;
+    #  - $PSDefaultParameterValues (local to this file) adds -OvsSocket/-SwitchNamespace of the private switch to
+    #    New-NetLab and Clear-NetLab, limits Clear-NetLab without -Name to this run's labs, and gives
+    #    New-NetLabDefinition the name prefix "${Prefix}h" (h1, hbr, vh1 in the examples get the same).
+    . $PSScriptRoot/LabOvsFixture.ps1
+    $script:LabOvs = Start-LabOvs -Prefix 'hexovs'
+    $script:LabDir = Join-Path ([IO.Path]::GetTempPath()) "netns-helpex-$Prefix"
+    $script:ExampleSetting += @{
+        'New-NetLab'              = @{ Setting = 'None'; Each = $true }
+        'New-NetLabDefinition'    = @{ Setting = 'None'; Each = $false }
+        'Get-NetLab'              = @{ Setting = 'Lab'; Each = $false }
+        'Get-NetLabState'         = @{ Setting = 'Lab'; Each = $true }
+        'Export-NetLab'           = @{ Setting = 'Lab'; Each = $false }
+        'Compare-NetLab'          = @{ Setting = 'Lab'; Each = $false }
+        'Test-NetLabConnectivity' = @{ Setting = 'Lab'; Each = $false }
+        'Export-NetLabDiagram'    = @{ Setting = 'Lab'; Each = $false }
+        'Remove-NetLab'           = @{ Setting = 'Lab'; Each = $true }
+        'Clear-NetLab'            = @{ Setting = 'Lab'; Each = $true }
+    }
+    $script:PSDefaultParameterValues = @{
+        'New-NetLab:OvsSocket'           = $LabOvs.Socket
+        'New-NetLab:SwitchNamespace'     = $LabOvs.Namespace
+        'Clear-NetLab:OvsSocket'         = $LabOvs.Socket
+        'Clear-NetLab:SwitchNamespace'   = $LabOvs.Namespace
+        'Clear-NetLab:Name'              = "$Prefix*"
+        'New-NetLabDefinition:Prefix'    = "$($Prefix)h"
+    }
+
+    function ConvertTo-RunnableLabExample([string] $Code) {
+        $c = [regex]::Replace($Code, '(?<![\w./\\-])(walkthrough|star|pair)(?![\w.-])', "$Prefix-`$1")
+        [regex]::Replace($c, '(?<![A-Za-z0-9-])(v?)h(?=\d|br\b)', "`${1}$($Prefix)h")
+    }
+
+    function Clear-LabExampleSetting {
+        foreach ($l in @(Get-NetLab "$Prefix*" -ErrorAction SilentlyContinue)) { Remove-NetLab -Name $l.Name -Confirm:$false -ErrorAction SilentlyContinue }
+        $null = Clear-NetLab -Name "$Prefix*" -OvsSocket $LabOvs.Socket -SwitchNamespace $LabOvs.Namespace -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    New-Item -ItemType Directory -Force (Join-Path $LabDir 'examples') | Out-Null
+    ConvertTo-RunnableExample (Get-Content -Raw "$PSScriptRoot/../examples/walkthrough.lab.psd1") | Set-Content (Join-Path $LabDir 'examples/walkthrough.lab.psd1')
+    Push-Location $LabDir
+    # --- end of labs
+
     $script:OldShell = $env:SHELL
     $env:SHELL = '/bin/true'
 }
@@ -144,8 +194,11 @@ AfterAll {
     try {
         Clear-ExampleSetting
     } finally {
-        # Only one netdev datapath can exist per host: always stop the private OVS.
+        Pop-Location
+        # Only one netdev datapath can exist per host (per network namespace): always stop the private switches.
         if ($Ovs) { Stop-TestOvs $Ovs }
+        if ($LabOvs) { Stop-LabOvs $LabOvs }
+        Remove-Item -Recurse -Force $LabDir -ErrorAction SilentlyContinue
     }
 }
 
