@@ -889,7 +889,7 @@ Describe 'Without root' {
 Describe 'Table views' {
     It 'has a table view for <Type>' -ForEach @(
         @{ Type = 'NetNs.Core.Models.NetNamespace'; Columns = @('Name', 'Id', 'ProcessIds') }
-        @{ Type = 'NetNs.Core.Models.NetLink'; Columns = @('Namespace', 'Name', 'IfIndex', 'Kind', 'State', 'Mtu', 'MacAddress', 'Peer') }
+        @{ Type = 'NetNs.Core.Models.NetLink'; Columns = @('Namespace', 'Name', 'Kind', 'State', 'Mtu', 'MacAddress', 'Peer/Master') }
         @{ Type = 'NetNs.Core.Models.VethPair'; Columns = @('Namespace', 'Name', 'PeerNamespace', 'PeerName', 'Mtu') }
         @{ Type = 'NetNs.Core.Models.NetAddress'; Columns = @('Namespace', 'Name', 'Cidr', 'Family', 'Scope') }
         @{ Type = 'NetNs.Core.Models.PingResult'; Columns = @('Namespace', 'Target', 'Sent', 'Received', 'LossPercent', 'AvgRttMs', 'Success') }
@@ -906,9 +906,9 @@ Describe 'Table views' {
         $n = New-Ns; $a = New-If; $b = New-If
         New-NetNamespace $n | Add-VethPair -Name $a -PeerName $b -Mtu 1400 | Out-Null
         $inner = (Get-NetLink -Namespace $n -Name $a | Out-String -Width 250) -split "`n" | Where-Object { $_ -match $a }
-        $inner | Should -Match "^$n\s+$a\s+\d+\s+veth\s+DOWN/DOWN\s+1400\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\s+$b@\(root\)"
+        $inner | Should -Match "^$n\s+$a\s+veth\s+DOWN/DOWN\s+1400\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\s+$b@\(root\)"
         $outer = (Get-NetLink -Name $b | Out-String -Width 250) -split "`n" | Where-Object { $_ -match $b }
-        $outer | Should -Match "^\(root\)\s+$b\s+\d+\s+veth\s+DOWN/DOWN\s+1400\s+\S+\s+$a@$n"
+        $outer | Should -Match "^\(root\)\s+$b\s+veth\s+DOWN/DOWN\s+1400\s+\S+\s+$a@$n"
         $v = (Add-VethPair (New-If) (New-If) -Namespace $n -WhatIf 6>$null | Out-String -Width 250)
         $v | Should -Match '\(root\)'
     }
