@@ -13,7 +13,7 @@ namespace NetNs.Commands.Lab;
 public sealed class GetNetLabCommand : LabCmdlet
 {
     /// <summary>Lab names; wildcards allowed. Default: all labs.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string[]? Name { get; set; }
 

@@ -16,7 +16,7 @@ namespace NetNs.Commands.Lab;
 public sealed class RemoveNetLabCommand : LabCmdlet
 {
     /// <summary>Lab names; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(LabNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
