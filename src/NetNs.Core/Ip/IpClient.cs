@@ -26,6 +26,14 @@ public sealed class IpClient
     /// <summary>Hooks run before a namespace is removed (e.g. stopping DHCP servers inside). Receives the namespace name.</summary>
     public static event Action<string, IToolRunner, CancellationToken>? NamespaceRemoving;
 
+    /// <summary>
+    /// Runs the <see cref="NamespaceRemoving"/> hooks for a namespace about to be deleted by other means than
+    /// <see cref="RemoveNamespace"/> (e.g. a batched <c>netns del</c> of a lab), so NetNs's DHCP servers and clients
+    /// inside are stopped first.
+    /// </summary>
+    public static void NotifyNamespaceRemoving(string @namespace, IToolRunner runner, CancellationToken cancellationToken)
+        => NamespaceRemoving?.Invoke(@namespace, runner, cancellationToken);
+
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
 
     /// <summary>True when /run/netns/NAME exists.</summary>

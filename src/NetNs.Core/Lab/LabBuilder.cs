@@ -230,6 +230,7 @@ public sealed class LabBuilder
         // does that in one batched clean-up, much faster than one 'link del' per pair. Then wait until the ends in
         // the switch namespace are really gone, and delete any that are not (only ends carrying the lab's mark).
         var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
+        foreach (var n in namespaces) IpClient.NotifyNamespaceRemoving(n, _runner, _ct);
         if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is { } rootCmd)
             Collect(Run(rootCmd), "LabRemoveFailed", d.Name, errors);
         if (switchEnds.Count > 0 && switchNsAlive)

@@ -62,12 +62,13 @@ public abstract class LabCmdlet : NetNsCmdlet
     /// <summary>Records of labs whose names match any of the patterns (wildcards allowed); null or empty: all.</summary>
     protected List<LabRecord> MatchLabs(string[]? names, bool errorWhenNoMatch)
     {
-        foreach (var n in names ?? Array.Empty<string>()) LabValidator.LabNamePattern(n);
         var all = LabStore.LoadAll();
         if (names is null || names.Length == 0) return all;
         var result = new List<LabRecord>();
         foreach (var n in names)
         {
+            // A bad filter is an error for that name (InvalidLabName); the other names still count.
+            if (!Try(() => LabValidator.LabNamePattern(n))) continue;
             var pattern = new WildcardPattern(n, WildcardOptions.None);
             var hits = all.Where(r => pattern.IsMatch(r.Name)).ToList();
             if (hits.Count == 0 && errorWhenNoMatch && !WildcardPattern.ContainsWildcardCharacters(n))
