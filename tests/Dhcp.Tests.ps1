@@ -208,6 +208,15 @@ Describe 'DHCP server and client across a veth pair' {
         Assert-Error $err 'DhcpServerNotFound' 'ObjectNotFound'
     }
 
+    It 'accepts -Range as one start-end string, and refuses one address alone' {
+        $w = Start-NetDhcpServer -Namespace $ns1 -Interface $a -Range '10.123.0.100-10.123.0.150' -WhatIf
+        $w.RangeStart | Should -Be '10.123.0.100'
+        $w.RangeEnd | Should -Be '10.123.0.150'
+        Start-NetDhcpServer -Namespace $ns1 -Interface $a -Range '10.123.0.100' -ErrorVariable err -ErrorAction SilentlyContinue
+        Assert-Error $err 'InvalidDhcpRange' 'InvalidArgument'
+        @(Get-TestDaemon $ns1).Count | Should -Be 0
+    }
+
     It '-WhatIf starts nothing and describes the server' {
         $w = Start-NetDhcpServer -Namespace $ns1 -Interface $a -Range 10.123.0.100, 10.123.0.150 -WhatIf
         $w.Running | Should -BeFalse

@@ -37,9 +37,9 @@ public sealed class StartNetDhcpServerCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(LinkNameCompleter))]
     public string Interface { get; set; } = string.Empty;
 
-    /// <summary>The dynamic range as two IPv4 addresses: start, end (e.g. 10.0.0.100,10.0.0.200).</summary>
+    /// <summary>The dynamic range as two IPv4 addresses: start, end (e.g. 10.0.0.100,10.0.0.200); one 'start-end' string is accepted too.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = RangeSet)]
-    [ValidateCount(2, 2)]
+    [ValidateCount(1, 2)]
     public string[] Range { get; set; } = Array.Empty<string>();
 
     /// <summary>First address of the dynamic range.</summary>
@@ -73,7 +73,7 @@ public sealed class StartNetDhcpServerCommand : NetNsCmdlet
         var ns = NormalizeNamespace(Namespace);
         Try(() =>
         {
-            var (start, end) = ParameterSetName == RangeSet ? (Range[0], Range[1]) : (RangeStart, RangeEnd);
+            var (start, end) = ParameterSetName == RangeSet ? SplitRange(Range) : (RangeStart, RangeEnd);
             var statics = new List<KeyValuePair<string, string>>();
             if (StaticLease is not null)
             {
@@ -96,5 +96,14 @@ public sealed class StartNetDhcpServerCommand : NetNsCmdlet
             }
             WriteObject(manager.Start(settings));
         });
+    }
+
+    private static (string Start, string End) SplitRange(string[] range)
+    {
+        if (range.Length == 2) return (range[0], range[1]);
+        var dash = range[0].IndexOf('-', 1);
+        if (dash > 0 && dash < range[0].Length - 1) return (range[0][..dash].Trim(), range[0][(dash + 1)..].Trim());
+        throw new Core.Errors.NetNsException("InvalidDhcpRange", Core.Errors.NetNsErrorCategory.InvalidArgument,
+            $"-Range takes the first and the last address of the range: -Range 10.0.0.100, 10.0.0.150 (or '10.0.0.100-10.0.0.150'), not '{Core.Validation.Validate.Printable(range[0])}'.", range[0]);
     }
 }
