@@ -160,7 +160,15 @@ public sealed class DhcpClientManager
             if (@namespace is not null && state.Namespace != @namespace) continue;
             if (@interface is not null && state.Interface != @interface) continue;
             var c = ReadClient(FilesOf(state.Namespace!, state.Interface!));
-            if (c is not null) result.Add(c);
+            if (c is null) continue;
+            // State of a client whose namespace is gone (removed by other means than NetNs, or a crashed run) and whose
+            // process is not running is stale: remove it instead of listing it.
+            if (!c.Running && c.Namespace.Length > 0 && !IpClient.NamespaceExists(c.Namespace))
+            {
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                continue;
+            }
+            result.Add(c);
         }
         return result;
     }

@@ -159,6 +159,12 @@ public sealed class DhcpServerManager
             if (s is null) continue;
             if (@namespace is not null && s.Namespace != @namespace) continue;
             if (@interface is not null && s.Interface != @interface) continue;
+            // A dead server whose namespace is gone is stale state: remove it instead of listing it.
+            if (!s.Running && s.Namespace.Length > 0 && !IpClient.NamespaceExists(s.Namespace))
+            {
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                continue;
+            }
             result.Add(s);
         }
         return result;
