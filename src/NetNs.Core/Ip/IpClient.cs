@@ -1,6 +1,7 @@
 using NetNs.Core.Errors;
 using NetNs.Core.Models;
 using NetNs.Core.Native;
+using NetNs.Core.Netlink;
 using NetNs.Core.Process;
 using NetNs.Core.Validation;
 
@@ -27,6 +28,24 @@ public sealed class IpClient
     public static event Action<string, IToolRunner, CancellationToken>? NamespaceRemoving;
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
+
+    /// <summary>Appended to a command line shown in -Verbose when NetNs made the same change in process (rtnetlink) instead of running it.</summary>
+    public const string InProcessMark = "   (in process: rtnetlink)";
+
+    /// <summary>Announces (like the runner does before a process starts) the equivalent command of a change made in process.</summary>
+    private void Announce(ToolCommand c) => _runner.CommandStarting?.Invoke(c + InProcessMark);
+
+    /// <summary>Maps a refused rtnetlink request like <see cref="ToolResult.ThrowIfFailed"/> maps an ip failure: the category from the kernel's text, the ErrorId from <paramref name="ids"/>.</summary>
+    private static NetNsException Refused(RtnlException ex, ToolCommand equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
+    {
+        var category = ex.Category;
+        var id = fallbackId;
+        foreach (var (c, e) in ids)
+        {
+            if (c == category) { id = e; break; }
+        }
+        return new NetNsException(id, category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
+    }
 
     /// <summary>True when /run/netns/NAME exists.</summary>
     public static bool NamespaceExists(string name) => File.Exists(Path.Combine(NetnsPids.RunDirectory, name));
@@ -74,16 +93,33 @@ public sealed class IpClient
         Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
             (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
         // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
-        // veth crosses), so that Get-NetNamespace always shows one.
-        int? id = null;
-        if (Run(IpCommands.NetnsSetId(name)).Succeeded)
-        {
-            var ids = Run(IpCommands.NetnsListId());
-            if (ids.Succeeded)
-                foreach (var (nsid, n) in IpJson.ParseNetnsIds(ids.StandardOutput))
-                    if (n == name) id = nsid;
-        }
+        // veth crosses), so that Get-NetNamespace always shows one: RTM_NEWNSID and RTM_GETNSID in process.
+        Announce(IpCommands.NetnsSetId(name));
+        var id = AssignNsId(name);
         return new NetNamespace(name, id, Array.Empty<int>());
+    }
+
+    /// <summary>
+    /// Gives namespace <paramref name="name"/> a netns id in the root namespace when it has none (what <c>ip netns set NAME
+    /// auto</c> does) and returns its id; null when it cannot be read. In process (rtnetlink), never throws.
+    /// </summary>
+    public static int? AssignNsId(string name)
+    {
+        try
+        {
+            using var h = Rtnl.OpenNamespace(name);
+            var fd = (int)h.DangerousGetHandle();
+            return Rtnl.In("", s =>
+            {
+                try { s.Request(RtnlMessages.NewNsId(s.NextSeq(), fd)); }
+                catch (RtnlException) { /* it has one already */ }
+                return RtnlMessages.ParseNsId(s.Query(RtnlMessages.GetNsId(s.NextSeq(), fd), RtnlMessages.RtmNewNsId));
+            });
+        }
+        catch (Exception ex) when (ex is RtnlException or IOException or UnauthorizedAccessException or NetNsException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -305,11 +341,30 @@ public sealed class IpClient
         return GetLink(destination, name);
     }
 
-    /// <summary>Changes state, MTU, MAC address, name or alias of a link in one command.</summary>
+    /// <summary>
+    /// Changes state, MTU, MAC address, name or alias of a link in one request: the RTM_NEWLINK <c>ip link set</c> sends,
+    /// made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced.
+    /// </summary>
     public void SetLink(string @namespace, string name, bool? up, int? mtu, string? mac, string? newName, string? alias = null)
     {
-        Run(IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias)).ThrowIfFailed("SetLinkFailed", Target(@namespace, name),
-            $"Cannot change link '{name}' in {Describe(@namespace)}", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        var cmd = IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias);
+        Announce(cmd);
+        var macBytes = mac is null ? null : Convert.FromHexString(mac.Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
+        try
+        {
+            Rtnl.In(@namespace, s =>
+            {
+                var index = 0;
+                if (newName is not null && (index = Rtnl.IndexOf(name)) == 0) throw new RtnlException(19, null);
+                s.Request(RtnlMessages.SetLink(s.NextSeq(), index, name, up, mtu, macBytes, newName, alias));
+                return 0;
+            });
+        }
+        catch (RtnlException ex)
+        {
+            throw Refused(ex, cmd, "SetLinkFailed", Target(@namespace, name), $"Cannot change link '{name}' in {Describe(@namespace)}",
+                (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        }
     }
 
     /// <summary>Deletes a link; for a veth, both ends go.</summary>
@@ -332,23 +387,33 @@ public sealed class IpClient
         return IpJson.ParseAddresses(r.StandardOutput, @namespace);
     }
 
-    /// <summary>Adds an address (CIDR) to a link.</summary>
+    /// <summary>
+    /// Adds an address (CIDR) to a link: the RTM_NEWADDR <c>ip address add</c> sends (create, exclusive; scope as ip picks
+    /// it), made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced.
+    /// </summary>
     public NetAddress AddAddress(string @namespace, string name, string cidr)
     {
         var (ip, prefix) = Validate.Cidr(cidr);
         var normal = ip + "/" + prefix;
-        Run(IpCommands.AddressAdd(@namespace, name, normal)).ThrowIfFailed("AddAddressFailed", Target(@namespace, name),
-            $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
-            (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
-        // Read it back, so that the scope (global, link, host) is the kernel's.
-        var shown = Run(IpCommands.AddressShow(@namespace, name));
-        if (shown.Succeeded)
+        var cmd = IpCommands.AddressAdd(@namespace, name, normal);
+        Announce(cmd);
+        try
         {
-            var match = IpJson.ParseAddresses(shown.StandardOutput, @namespace)
-                .FirstOrDefault(a => a.PrefixLength == prefix && System.Net.IPAddress.TryParse(a.Address, out var x) && x.Equals(ip));
-            if (match is not null) return match;
+            Rtnl.In(@namespace, s =>
+            {
+                var index = Rtnl.IndexOf(name);
+                if (index == 0) throw new RtnlException(19, null);
+                s.Request(RtnlMessages.AddAddress(s.NextSeq(), (uint)index, normal));
+                return 0;
+            });
         }
-        return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, "global");
+        catch (RtnlException ex)
+        {
+            if (ex.Errno == 19) throw LinkNotFound(@namespace, name);
+            throw Refused(ex, cmd, "AddAddressFailed", Target(@namespace, name), $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
+                (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+        }
+        return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, RtnlMessages.ScopeName(RtnlMessages.DefaultScope(ip)));
     }
 
     /// <summary>Removes an address (CIDR) from a link.</summary>
