@@ -182,3 +182,45 @@ public class RtnlMessagesTests
         Assert.Equal(2, l.LinkNetnsId);
     }
 }
+
+public class RtnlVethTests
+{
+    [Fact]
+    public void Veth_request_nests_the_peer_with_its_namespace_fd_and_mtu()
+    {
+        var m = RtnlMessages.AddVeth(9, "eth0", 5, "veth0", 6, 1400);
+        Assert.Equal((uint)m.Length, BitConverter.ToUInt32(m, 0));
+        Assert.Equal(16, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(0x605, BitConverter.ToUInt16(m, 6));
+        // IFLA_IFNAME "eth0\0" at 32, IFLA_MTU at 44, IFLA_NET_NS_FD at 52, IFLA_LINKINFO at 60
+        Assert.Equal(3, BitConverter.ToUInt16(m, 34));
+        Assert.Equal(4, BitConverter.ToUInt16(m, 46));
+        Assert.Equal(1400u, BitConverter.ToUInt32(m, 48));
+        Assert.Equal(28, BitConverter.ToUInt16(m, 54));
+        Assert.Equal(5u, BitConverter.ToUInt32(m, 56));
+        Assert.Equal(18, BitConverter.ToUInt16(m, 62));
+        Assert.Equal(m.Length - 60, BitConverter.ToUInt16(m, 60));
+        // IFLA_INFO_KIND "veth\0", then IFLA_INFO_DATA { VETH_INFO_PEER { ifinfomsg, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD } }
+        Assert.Equal(1, BitConverter.ToUInt16(m, 66));
+        Assert.Equal("veth\0", System.Text.Encoding.ASCII.GetString(m, 68, 5));
+        Assert.Equal(2, BitConverter.ToUInt16(m, 78));
+        Assert.Equal(1, BitConverter.ToUInt16(m, 82));
+        Assert.Equal(new byte[16], m[84..100]);
+        Assert.Equal(3, BitConverter.ToUInt16(m, 102));
+        Assert.Equal("veth0\0", System.Text.Encoding.ASCII.GetString(m, 104, 6));
+        Assert.Equal(4, BitConverter.ToUInt16(m, 114));
+        Assert.Equal(1400u, BitConverter.ToUInt32(m, 116));
+        Assert.Equal(28, BitConverter.ToUInt16(m, 122));
+        Assert.Equal(6u, BitConverter.ToUInt32(m, 124));
+        Assert.Equal(128, m.Length);
+    }
+
+    [Fact]
+    public void Veth_ends_in_the_callers_namespace_carry_no_fd()
+    {
+        var m = RtnlMessages.AddVeth(1, "a", null, "b", null, null);
+        // hdr 16 + ifinfomsg 16 + IFNAME 8 + LINKINFO (4 + KIND 12 + DATA (4 + PEER (4 + 16 + IFNAME 8)))
+        Assert.Equal(16 + 16 + 8 + 4 + 12 + 4 + 4 + 16 + 8, m.Length);
+        Assert.Equal(18, BitConverter.ToUInt16(m, 42));
+    }
+}

@@ -301,14 +301,45 @@ public sealed class IpClient
     public static string Target(string @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : @namespace + "/" + name;
 
     /// <summary>
-    /// Creates a veth pair with each end directly in its namespace, in one kernel call; the MTU, when given,
-    /// is set on both ends. Checks names, MTU and namespaces first, so a failure leaves nothing behind.
+    /// Creates a veth pair with each end directly in its namespace, in one kernel call (the RTM_NEWLINK <c>ip link add … type
+    /// veth peer …</c> sends, made in process; the equivalent command line is announced); the MTU, when given, is set on both
+    /// ends. Checks names, MTU and namespaces first, so a failure leaves nothing behind.
     /// </summary>
     public VethPair AddVeth(string name, string @namespace, string peerName, string peerNamespace, int? mtu)
     {
         ValidateVeth(name, @namespace, peerName, peerNamespace, mtu);
-        Run(IpCommands.VethAdd(name, @namespace, peerName, peerNamespace, mtu)).ThrowIfFailed("AddVethFailed", Target(@namespace, name),
-            $"Cannot create veth pair '{name}'/'{peerName}'", (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        var cmd = IpCommands.VethAdd(name, @namespace, peerName, peerNamespace, mtu);
+        Announce(cmd);
+        Microsoft.Win32.SafeHandles.SafeFileHandle? nsFile = null, peerFile = null;
+        try
+        {
+            try
+            {
+                if (@namespace.Length > 0) nsFile = Rtnl.OpenNamespace(@namespace);
+                if (peerNamespace.Length > 0) peerFile = Rtnl.OpenNamespace(peerNamespace);
+            }
+            catch (IOException)
+            {
+                RequireNamespace(@namespace, "Namespace");
+                RequireNamespace(peerNamespace, "PeerNamespace");
+                throw;
+            }
+            int? Fd(Microsoft.Win32.SafeHandles.SafeFileHandle? h) => h is null ? null : (int)h.DangerousGetHandle();
+            Rtnl.In("", s =>
+            {
+                s.Request(RtnlMessages.AddVeth(s.NextSeq(), name, Fd(nsFile), peerName, Fd(peerFile), mtu));
+                return 0;
+            });
+        }
+        catch (RtnlException ex)
+        {
+            throw Refused(ex, cmd, "AddVethFailed", Target(@namespace, name), $"Cannot create veth pair '{name}'/'{peerName}'", (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        }
+        finally
+        {
+            nsFile?.Dispose();
+            peerFile?.Dispose();
+        }
         return new VethPair(name, @namespace, peerName, peerNamespace, mtu);
     }
 

@@ -60,7 +60,7 @@ public static class RtnlMessages
 
     private const ushort FRequest = 1, FAck = 4, FExcl = 0x200, FCreate = 0x400;
     private const ushort IflaAddress = 1, IflaIfname = 3, IflaMtu = 4, IflaLink = 5, IflaLinkinfo = 18, IflaIfalias = 20, IflaLinkNetnsId = 37;
-    private const ushort IflaInfoKind = 1;
+    private const ushort IflaInfoKind = 1, IflaInfoData = 2, VethInfoPeer = 1, IflaNetNsFd = 28;
     private const ushort IfaAddress = 1, IfaLocal = 2;
     private const ushort NetnsaNsId = 1, NetnsaFd = 3;
     private const uint IffUp = 1;
@@ -96,6 +96,30 @@ public static class RtnlMessages
         if (mac is not null) Attr(m, IflaAddress, mac);
         if (alias is not null) Attr(m, IflaIfalias, Cstr(alias));
         return Message(RtmNewLink, (ushort)(FRequest | FAck), seq, m);
+    }
+
+    /// <summary>
+    /// RTM_NEWLINK creating a veth pair (create, exclusive): what <c>ip link add name A [mtu M] [netns NS] type veth peer
+    /// name B [mtu M] [netns PNS]</c> sends. Each end is created directly in the namespace open as its fd (IFLA_NET_NS_FD;
+    /// null = the socket's namespace), both with the MTU when given.
+    /// </summary>
+    public static byte[] AddVeth(uint seq, string name, int? namespaceFd, string peerName, int? peerNamespaceFd, int? mtu)
+    {
+        var peer = new List<byte>(new byte[16]); // the peer's struct ifinfomsg
+        Attr(peer, IflaIfname, Cstr(peerName));
+        if (mtu is not null) Attr(peer, IflaMtu, U32((uint)mtu.Value));
+        if (peerNamespaceFd is not null) Attr(peer, IflaNetNsFd, U32((uint)peerNamespaceFd.Value));
+        var data = new List<byte>();
+        Attr(data, VethInfoPeer, peer.ToArray());
+        var info = new List<byte>();
+        Attr(info, IflaInfoKind, Cstr("veth"));
+        Attr(info, IflaInfoData, data.ToArray());
+        var m = new List<byte>(new byte[16]);
+        Attr(m, IflaIfname, Cstr(name));
+        if (mtu is not null) Attr(m, IflaMtu, U32((uint)mtu.Value));
+        if (namespaceFd is not null) Attr(m, IflaNetNsFd, U32((uint)namespaceFd.Value));
+        Attr(m, IflaLinkinfo, info.ToArray());
+        return Message(RtmNewLink, (ushort)(FRequest | FAck | FCreate | FExcl), seq, m);
     }
 
     /// <summary>RTM_NEWLINK for an existing link by name: IFF_UP, and IFLA_IFALIAS when given.</summary>
