@@ -33,7 +33,7 @@ public sealed class IpClient
     public const string InProcessMark = "   (in process: rtnetlink)";
 
     /// <summary>Announces (like the runner does before a process starts) the equivalent command of a change made in process.</summary>
-    private void Announce(ToolCommand c) => _runner.CommandStarting?.Invoke(c + InProcessMark);
+    private void Announce(ToolCommand c, string mark = InProcessMark) => _runner.CommandStarting?.Invoke(c + mark);
 
     /// <summary>Maps a refused rtnetlink request like <see cref="ToolResult.ThrowIfFailed"/> maps an ip failure: the category from the kernel's text, the ErrorId from <paramref name="ids"/>.</summary>
     private static NetNsException Refused(RtnlException ex, ToolCommand equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
@@ -84,14 +84,26 @@ public sealed class IpClient
             ?? throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{name}' does not exist.", name);
     }
 
-    /// <summary>Creates a namespace (<c>ip netns add</c>). Throws <c>NamespaceExists</c> when it exists.</summary>
+    /// <summary>
+    /// Creates a namespace as <c>ip netns add</c> does, in process when /run/netns is already a shared mount point (else by
+    /// running ip, which sets that up), and gives it a netns id. Throws <c>NamespaceExists</c> when it exists.
+    /// </summary>
     public NetNamespace CreateNamespace(string name)
     {
         Validate.NamespaceName(name);
         if (NamespaceExists(name))
             throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
-        Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
-            (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
+        // In process (unshare on a thread, bind mount) once ip has made /run/netns a shared mount point; else ip netns add.
+        if (NetnsCreate.CanCreate(NetnsPids.RunDirectory))
+        {
+            Announce(IpCommands.NetnsAdd(name), "   (in process: unshare, bind mount)");
+            NetnsCreate.Create(NetnsPids.RunDirectory, name);
+        }
+        else
+        {
+            Run(IpCommands.NetnsAdd(name)).ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'",
+                (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
+        }
         // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
         // veth crosses), so that Get-NetNamespace always shows one: RTM_NEWNSID and RTM_GETNSID in process.
         Announce(IpCommands.NetnsSetId(name));
