@@ -145,6 +145,15 @@ public sealed class IpClient
         RequireNamespace(name, "Name");
         NamespaceRemoving?.Invoke(name, _runner, _ct);
         var pids = NetnsPids.Scan(new[] { name })[name];
+        // A process only passing through (e.g. another tool's 'ip -n NAME …', which enters the namespace for a few
+        // milliseconds) does not make the namespace in use: only pids still inside after a short wait count.
+        for (var i = 0; i < 10 && pids.Count > 0; i++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            Thread.Sleep(20);
+            var again = NetnsPids.Scan(new[] { name })[name];
+            pids = pids.Intersect(again).ToList();
+        }
         if (pids.Count > 0)
         {
             if (!force)
