@@ -21,13 +21,11 @@ if ($Method -eq 'Lab') {
     $null = New-NetLab -Definition $def -OvsSocket $OvsSocket -SwitchNamespace $SwitchNamespace
 } else {
     & ovs-vsctl --timeout=30 "--db=unix:$OvsSocket" -- add-br $bridge -- set bridge $bridge datapath_type=netdev
-    $haveConnect = [bool](Get-Command Connect-OvsPort -ErrorAction Ignore)
+    # The private OVS: its database socket, and ovs-vswitchd's own namespace, where the switch-side ends live.
+    Set-OvsConnection -Database "unix:$OvsSocket" -TimeoutSeconds 30 -SwitchNamespace $SwitchNamespace
     foreach ($i in 1..$N) {
         $ns = "$Prefix$i"
-        $pair = New-NetNamespace -Name $ns | Add-VethPair -Name eth0 -PeerName "v$ns" -PeerNamespace $SwitchNamespace
-        # Connect-OvsPort comes with the OVS branch; until it is merged the bench runs ovs-vsctl for this one step.
-        if ($haveConnect) { $pair | Connect-OvsPort -Bridge $bridge | Out-Null }
-        else { & ovs-vsctl --timeout=30 "--db=unix:$OvsSocket" add-port $bridge "v$ns" }
+        New-NetNamespace -Name $ns | Add-VethPair -Name eth0 -PeerName "v$ns" -PeerNamespace $SwitchNamespace | Connect-OvsPort -Bridge $bridge | Out-Null
         Set-NetLink -Namespace $SwitchNamespace -Name "v$ns" -Up
         Set-NetLink -Namespace $ns -Name lo -Up
         Set-NetLink -Namespace $ns -Name eth0 -Up

@@ -1,6 +1,7 @@
 using NetNs.Core.Errors;
 using NetNs.Core.Models;
 using NetNs.Core.Native;
+using NetNs.Core.Netlink;
 using NetNs.Core.Process;
 using NetNs.Core.Validation;
 
@@ -35,6 +36,24 @@ public sealed class IpClient
         => NamespaceRemoving?.Invoke(@namespace, runner, cancellationToken);
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
+
+    /// <summary>Appended to a command line shown in -Verbose when NetNs made the same change in process (rtnetlink) instead of running it.</summary>
+    public const string InProcessMark = "   (in process: rtnetlink)";
+
+    /// <summary>Announces (like the runner does before a process starts) the equivalent command of a change made in process.</summary>
+    private void Announce(ToolCommand c, string mark = InProcessMark) => _runner.CommandStarting?.Invoke(c + mark);
+
+    /// <summary>Maps a refused rtnetlink request like <see cref="ToolResult.ThrowIfFailed"/> maps an ip failure: the category from the kernel's text, the ErrorId from <paramref name="ids"/>.</summary>
+    private static NetNsException Refused(RtnlException ex, ToolCommand equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
+    {
+        var category = ex.Category;
+        var id = fallbackId;
+        foreach (var (c, e) in ids)
+        {
+            if (c == category) { id = e; break; }
+        }
+        return new NetNsException(id, category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
+    }
 
     /// <summary>True when /run/netns/NAME exists.</summary>
     public static bool NamespaceExists(string name) => File.Exists(Path.Combine(NetnsPids.RunDirectory, name));
@@ -73,32 +92,34 @@ public sealed class IpClient
             ?? throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{name}' does not exist.", name);
     }
 
-    /// <summary>Creates a namespace (<c>ip netns add</c>). Throws <c>NamespaceExists</c> when it exists.</summary>
+    /// <summary>
+    /// Creates a namespace as <c>ip netns add</c> does, in process when /run/netns is already a shared mount point (else by
+    /// running ip, which sets that up), and gives it a netns id. Throws <c>NamespaceExists</c> when it exists.
+    /// </summary>
     public NetNamespace CreateNamespace(string name)
     {
         Validate.NamespaceName(name);
         if (NamespaceExists(name))
             throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
-        ToolResult r;
-        if (RunDirectoryIsMountPoint()) r = Run(IpCommands.NetnsAdd(name));
+        // In process (unshare on a thread, bind mount) once ip has made /run/netns a shared mount point; else ip netns add.
+        if (NetnsCreate.CanCreate(NetnsPids.RunDirectory))
+        {
+            Announce(IpCommands.NetnsAdd(name), "   (in process: unshare, bind mount)");
+            NetnsCreate.Create(NetnsPids.RunDirectory, name);
+        }
         else
         {
             // The first 'ip netns add' on a host turns /run/netns into a shared bind mount of itself. Two of them at once (e.g.
             // ForEach-Object -Parallel) can both do it and stack two mounts, hiding the namespace mounted by the other one.
             // Let only one run in this process until the mount point exists.
+            ToolResult r;
             lock (FirstMountGate) r = Run(IpCommands.NetnsAdd(name));
+            r.ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'", (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
         }
-        r.ThrowIfFailed("NewNamespaceFailed", name, $"Cannot create namespace '{name}'", (NetNsErrorCategory.ResourceExists, "NamespaceExists"));
         // Give it a netns id in the root namespace right away (the kernel otherwise assigns one only when a
-        // veth crosses), so that Get-NetNamespace always shows one.
-        int? id = null;
-        if (Run(IpCommands.NetnsSetId(name)).Succeeded)
-        {
-            var ids = Run(IpCommands.NetnsListId());
-            if (ids.Succeeded)
-                foreach (var (nsid, n) in IpJson.ParseNetnsIds(ids.StandardOutput))
-                    if (n == name) id = nsid;
-        }
+        // veth crosses), so that Get-NetNamespace always shows one: RTM_NEWNSID and RTM_GETNSID in process.
+        Announce(IpCommands.NetnsSetId(name));
+        var id = AssignNsId(name);
         return new NetNamespace(name, id, Array.Empty<int>());
     }
 
@@ -121,6 +142,29 @@ public sealed class IpClient
     }
 
     /// <summary>
+    /// Gives namespace <paramref name="name"/> a netns id in the root namespace when it has none (what <c>ip netns set NAME
+    /// auto</c> does) and returns its id; null when it cannot be read. In process (rtnetlink), never throws.
+    /// </summary>
+    public static int? AssignNsId(string name)
+    {
+        try
+        {
+            using var h = Rtnl.OpenNamespace(name);
+            var fd = (int)h.DangerousGetHandle();
+            return Rtnl.In("", s =>
+            {
+                try { s.Request(RtnlMessages.NewNsId(s.NextSeq(), fd)); }
+                catch (RtnlException) { /* it has one already */ }
+                return RtnlMessages.ParseNsId(s.Query(RtnlMessages.GetNsId(s.NextSeq(), fd), RtnlMessages.RtmNewNsId));
+            });
+        }
+        catch (Exception ex) when (ex is RtnlException or IOException or UnauthorizedAccessException or NetNsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Removes a namespace so that it is really gone: refuses (<c>NamespaceInUse</c>, ResourceUnavailable) while
     /// processes run inside unless <paramref name="force"/>, which stops them (SIGTERM, then SIGKILL after
     /// <paramref name="killTimeout"/>). Deletes its veth pairs first, so their peers in other namespaces vanish
@@ -131,6 +175,15 @@ public sealed class IpClient
         RequireNamespace(name, "Name");
         NamespaceRemoving?.Invoke(name, _runner, _ct);
         var pids = NetnsPids.Scan(new[] { name })[name];
+        // A process only passing through (e.g. another tool's 'ip -n NAME …', which enters the namespace for a few
+        // milliseconds) does not make the namespace in use: only pids still inside after a short wait count.
+        for (var i = 0; i < 10 && pids.Count > 0; i++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            Thread.Sleep(20);
+            var again = NetnsPids.Scan(new[] { name })[name];
+            pids = pids.Intersect(again).ToList();
+        }
         if (pids.Count > 0)
         {
             if (!force)
@@ -299,14 +352,45 @@ public sealed class IpClient
     public static string Target(string @namespace, string name) => string.IsNullOrEmpty(@namespace) ? name : @namespace + "/" + name;
 
     /// <summary>
-    /// Creates a veth pair with each end directly in its namespace, in one kernel call; the MTU, when given,
-    /// is set on both ends. Checks names, MTU and namespaces first, so a failure leaves nothing behind.
+    /// Creates a veth pair with each end directly in its namespace, in one kernel call (the RTM_NEWLINK <c>ip link add … type
+    /// veth peer …</c> sends, made in process; the equivalent command line is announced); the MTU, when given, is set on both
+    /// ends. Checks names, MTU and namespaces first, so a failure leaves nothing behind.
     /// </summary>
     public VethPair AddVeth(string name, string @namespace, string peerName, string peerNamespace, int? mtu)
     {
         ValidateVeth(name, @namespace, peerName, peerNamespace, mtu);
-        Run(IpCommands.VethAdd(name, @namespace, peerName, peerNamespace, mtu)).ThrowIfFailed("AddVethFailed", Target(@namespace, name),
-            $"Cannot create veth pair '{name}'/'{peerName}'", (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        var cmd = IpCommands.VethAdd(name, @namespace, peerName, peerNamespace, mtu);
+        Announce(cmd);
+        Microsoft.Win32.SafeHandles.SafeFileHandle? nsFile = null, peerFile = null;
+        try
+        {
+            try
+            {
+                if (@namespace.Length > 0) nsFile = Rtnl.OpenNamespace(@namespace);
+                if (peerNamespace.Length > 0) peerFile = Rtnl.OpenNamespace(peerNamespace);
+            }
+            catch (IOException)
+            {
+                RequireNamespace(@namespace, "Namespace");
+                RequireNamespace(peerNamespace, "PeerNamespace");
+                throw;
+            }
+            int? Fd(Microsoft.Win32.SafeHandles.SafeFileHandle? h) => h is null ? null : (int)h.DangerousGetHandle();
+            Rtnl.In("", s =>
+            {
+                s.Request(RtnlMessages.AddVeth(s.NextSeq(), name, Fd(nsFile), peerName, Fd(peerFile), mtu));
+                return 0;
+            });
+        }
+        catch (RtnlException ex)
+        {
+            throw Refused(ex, cmd, "AddVethFailed", Target(@namespace, name), $"Cannot create veth pair '{name}'/'{peerName}'", (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        }
+        finally
+        {
+            nsFile?.Dispose();
+            peerFile?.Dispose();
+        }
         return new VethPair(name, @namespace, peerName, peerNamespace, mtu);
     }
 
@@ -339,11 +423,30 @@ public sealed class IpClient
         return GetLink(destination, name);
     }
 
-    /// <summary>Changes state, MTU, MAC address, name or alias of a link in one command.</summary>
+    /// <summary>
+    /// Changes state, MTU, MAC address, name or alias of a link in one request: the RTM_NEWLINK <c>ip link set</c> sends,
+    /// made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced.
+    /// </summary>
     public void SetLink(string @namespace, string name, bool? up, int? mtu, string? mac, string? newName, string? alias = null)
     {
-        Run(IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias)).ThrowIfFailed("SetLinkFailed", Target(@namespace, name),
-            $"Cannot change link '{name}' in {Describe(@namespace)}", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        var cmd = IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias);
+        Announce(cmd);
+        var macBytes = mac is null ? null : Convert.FromHexString(mac.Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
+        try
+        {
+            Rtnl.In(@namespace, s =>
+            {
+                var index = 0;
+                if (newName is not null && (index = Rtnl.IndexOf(name)) == 0) throw new RtnlException(19, null);
+                s.Request(RtnlMessages.SetLink(s.NextSeq(), index, name, up, mtu, macBytes, newName, alias));
+                return 0;
+            });
+        }
+        catch (RtnlException ex)
+        {
+            throw Refused(ex, cmd, "SetLinkFailed", Target(@namespace, name), $"Cannot change link '{name}' in {Describe(@namespace)}",
+                (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
+        }
     }
 
     /// <summary>Deletes a link; for a veth, both ends go.</summary>
@@ -366,23 +469,33 @@ public sealed class IpClient
         return IpJson.ParseAddresses(r.StandardOutput, @namespace);
     }
 
-    /// <summary>Adds an address (CIDR) to a link.</summary>
+    /// <summary>
+    /// Adds an address (CIDR) to a link: the RTM_NEWADDR <c>ip address add</c> sends (create, exclusive; scope as ip picks
+    /// it), made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced.
+    /// </summary>
     public NetAddress AddAddress(string @namespace, string name, string cidr)
     {
         var (ip, prefix) = Validate.Cidr(cidr);
         var normal = ip + "/" + prefix;
-        Run(IpCommands.AddressAdd(@namespace, name, normal)).ThrowIfFailed("AddAddressFailed", Target(@namespace, name),
-            $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
-            (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
-        // Read it back, so that the scope (global, link, host) is the kernel's.
-        var shown = Run(IpCommands.AddressShow(@namespace, name));
-        if (shown.Succeeded)
+        var cmd = IpCommands.AddressAdd(@namespace, name, normal);
+        Announce(cmd);
+        try
         {
-            var match = IpJson.ParseAddresses(shown.StandardOutput, @namespace)
-                .FirstOrDefault(a => a.PrefixLength == prefix && System.Net.IPAddress.TryParse(a.Address, out var x) && x.Equals(ip));
-            if (match is not null) return match;
+            Rtnl.In(@namespace, s =>
+            {
+                var index = Rtnl.IndexOf(name);
+                if (index == 0) throw new RtnlException(19, null);
+                s.Request(RtnlMessages.AddAddress(s.NextSeq(), (uint)index, normal));
+                return 0;
+            });
         }
-        return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, "global");
+        catch (RtnlException ex)
+        {
+            if (ex.Errno == 19) throw LinkNotFound(@namespace, name);
+            throw Refused(ex, cmd, "AddAddressFailed", Target(@namespace, name), $"Cannot add address {normal} to link '{name}' in {Describe(@namespace)}",
+                (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
+        }
+        return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, RtnlMessages.ScopeName(RtnlMessages.DefaultScope(ip)));
     }
 
     /// <summary>Removes an address (CIDR) from a link.</summary>

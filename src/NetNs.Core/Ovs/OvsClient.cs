@@ -36,6 +36,9 @@ public sealed class OvsClient
         _ct = cancellationToken;
     }
 
+    /// <summary>Appended to a command line in -Verbose when NetNs read the same state in process (OVSDB JSON-RPC) instead of running it.</summary>
+    public const string InProcessMark = "   (in process: OVSDB JSON-RPC)";
+
     /// <summary>The database this client talks to.</summary>
     public OvsConnection Connection { get; }
 
@@ -89,7 +92,15 @@ public sealed class OvsClient
     /// <summary>Bridges, ports and interfaces in one read.</summary>
     public OvsState GetState()
     {
-        var r = Run(OvsCommands.ListState(Connection));
+        // A unix socket is read in process (OVSDB JSON-RPC select) when the real runner is in use (a scripted runner sees
+        // every command); anything else, or a failure, runs ovs-vsctl, which reports why.
+        var cmd = OvsCommands.ListState(Connection);
+        if (_runner is CliWrapToolRunner && OvsDbReader.TryReadState(Connection.EffectiveDatabase, Connection.TimeoutSeconds) is { } state)
+        {
+            _runner.CommandStarting?.Invoke(cmd + InProcessMark);
+            return state;
+        }
+        var r = Run(cmd);
         r.ThrowIfFailed("OvsQueryFailed", Connection.EffectiveDatabase, "Cannot read the Open vSwitch database");
         return OvsJson.ParseState(r.StandardOutput, Connection.EffectiveDatabase);
     }
@@ -256,4 +267,12 @@ public sealed class OvsClient
 
     /// <summary>Whether tx checksum offload is on for a device in the root namespace (ETHTOOL_GTXCSUM); null when unknown.</summary>
     public static bool? TxChecksumOffload(string device) => Ethtool.TxChecksum(device);
+
+    /// <summary>Whether tx checksum offload is on for a device in namespace <paramref name="namespace"/> ("" = root; a setns thread otherwise); null when unknown.</summary>
+    public static bool? TxChecksumOffload(string @namespace, string device)
+    {
+        if (string.IsNullOrEmpty(@namespace)) return Ethtool.TxChecksum(device);
+        try { return NetnsThread.Run(@namespace, () => Ethtool.TxChecksum(device)); }
+        catch (NetNsException) { return null; }
+    }
 }

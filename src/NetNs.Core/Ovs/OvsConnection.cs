@@ -20,9 +20,12 @@ public sealed class OvsConnection
     /// <summary>Creates a setting.</summary>
     /// <param name="database">An ovsdb remote such as <c>unix:/run/ovs/db.sock</c> (a bare absolute path gets <c>unix:</c>), or null for the system default.</param>
     /// <param name="timeoutSeconds">Seconds <c>ovs-vsctl</c> may wait (<c>--timeout</c>), 1–3600.</param>
-    /// <exception cref="NetNsException"><c>InvalidOvsDatabase</c> or <c>InvalidOvsTimeout</c> (InvalidArgument).</exception>
-    public OvsConnection(string? database, int timeoutSeconds = DefaultTimeoutSeconds)
+    /// <param name="switchNamespace">The network namespace <c>ovs-vswitchd</c> runs in ("" or null = the root namespace): the namespace whose links can become ports.</param>
+    /// <exception cref="NetNsException"><c>InvalidOvsDatabase</c>, <c>InvalidOvsTimeout</c> or <c>InvalidNamespaceName</c> (InvalidArgument).</exception>
+    public OvsConnection(string? database, int timeoutSeconds = DefaultTimeoutSeconds, string? switchNamespace = null)
     {
+        SwitchNamespace = string.IsNullOrWhiteSpace(switchNamespace) ? string.Empty : switchNamespace;
+        if (SwitchNamespace.Length > 0) Validation.Validate.NamespaceName(SwitchNamespace, "SwitchNamespace");
         Database = NormalizeDatabase(database);
         if (timeoutSeconds < 1 || timeoutSeconds > 3600)
             throw new NetNsException("InvalidOvsTimeout", NetNsErrorCategory.InvalidArgument,
@@ -39,6 +42,12 @@ public sealed class OvsConnection
 
     /// <summary>The ovsdb remote passed as <c>--db=</c>, or null for ovs-vsctl's default (the system socket).</summary>
     public string? Database { get; }
+
+    /// <summary>
+    /// The network namespace ovs-vswitchd runs in ("" = the root namespace). Ports are links of this namespace: a private
+    /// instance with a userspace datapath runs in a namespace of its own, since two of them collide in one namespace.
+    /// </summary>
+    public string SwitchNamespace { get; }
 
     /// <summary>Seconds ovs-vsctl may wait for the database and for ovs-vswitchd (<c>--timeout=N</c>).</summary>
     public int TimeoutSeconds { get; }
@@ -83,5 +92,5 @@ public sealed class OvsConnection
     }
 
     /// <inheritdoc />
-    public override string ToString() => EffectiveDatabase;
+    public override string ToString() => SwitchNamespace.Length == 0 ? EffectiveDatabase : $"{EffectiveDatabase} (ovs-vswitchd in namespace '{SwitchNamespace}')";
 }

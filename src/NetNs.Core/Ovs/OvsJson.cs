@@ -126,6 +126,39 @@ public static class OvsJson
     {
         var t = ParseTables(output);
         if (t.Count != 3) throw new FormatException($"Expected 3 JSON tables from ovs-vsctl, got {t.Count}.");
+        return StateFromRows(t, database);
+    }
+
+    /// <summary>
+    /// Parses the answer of the OVSDB JSON-RPC <c>transact</c> of <see cref="OvsDbReader.StateRequest"/> (RFC 7047 section 4.1.3:
+    /// <c>{"id":…,"result":[{"rows":[…]},…],"error":null}</c>, three selects: Bridge, Port, Interface).
+    /// </summary>
+    public static OvsState ParseStateRpc(string response, string database)
+    {
+        using var doc = JsonDocument.Parse(response);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("error", out var err) && err.ValueKind != JsonValueKind.Null)
+            throw new FormatException("OVSDB error: " + err.GetRawText());
+        var results = root.GetProperty("result");
+        var t = new List<List<Dictionary<string, JsonElement>>>();
+        foreach (var r in results.EnumerateArray())
+        {
+            if (r.TryGetProperty("error", out var e)) throw new FormatException("OVSDB error: " + e.GetRawText());
+            var rows = new List<Dictionary<string, JsonElement>>();
+            foreach (var row in r.GetProperty("rows").EnumerateArray())
+            {
+                var d = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var c in row.EnumerateObject()) d[c.Name] = c.Value.Clone();
+                rows.Add(d);
+            }
+            t.Add(rows);
+        }
+        if (t.Count != 3) throw new FormatException($"Expected 3 OVSDB select results, got {t.Count}.");
+        return StateFromRows(t, database);
+    }
+
+    private static OvsState StateFromRows(List<List<Dictionary<string, JsonElement>>> t, string database)
+    {
         var bridges = t[0].Select(r => new OvsBridgeRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "datapath_type") ?? "",
             Uuids(r, "ports"), Str(r, "fail_mode"))).ToList();
         var ports = t[1].Select(r => new OvsPortRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Uuids(r, "interfaces"),

@@ -7,7 +7,8 @@ namespace NetNs.Commands.Addresses;
 
 /// <summary>
 /// <para type="synopsis">Adds IPv4 or IPv6 addresses in CIDR form to a link (ip address add).</para>
-/// <para type="description">Errors: InvalidAddress (InvalidArgument); LinkNotFound, NamespaceNotFound (ObjectNotFound);
+/// <para type="description">Sends the RTM_NEWADDR request of 'ip address add' in process through rtnetlink (RFC 3549); -Verbose shows the
+/// ip command line. Errors: InvalidAddress (InvalidArgument); LinkNotFound, NamespaceNotFound (ObjectNotFound);
 /// AddressExists (ResourceExists).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "NetAddress", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

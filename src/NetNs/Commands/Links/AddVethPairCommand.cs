@@ -6,7 +6,8 @@ namespace NetNs.Commands.Links;
 
 /// <summary>
 /// <para type="synopsis">Creates a veth pair with each end directly in its namespace, in one kernel call.</para>
-/// <para type="description">Runs 'ip link add name NAME [mtu M] [netns NS] type veth peer name PEER [mtu M] [netns PEERNS]'.
+/// <para type="description">Sends, in process through rtnetlink (RFC 3549), the RTM_NEWLINK request of 'ip link add name NAME [mtu M] [netns NS]
+/// type veth peer name PEER [mtu M] [netns PEERNS]' (each end's namespace as IFLA_NET_NS_FD); -Verbose shows that command line.
 /// Piping a NetNamespace places -Name inside it; -PeerName stays in the root namespace unless -PeerNamespace is given.
 /// Errors: InvalidInterfaceName, InvalidMtu, InvalidPeerName (InvalidArgument); NamespaceNotFound (ObjectNotFound);
 /// LinkExists (ResourceExists). Nothing is created when any check fails.</para>

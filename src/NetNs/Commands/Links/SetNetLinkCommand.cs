@@ -8,7 +8,8 @@ namespace NetNs.Commands.Links;
 
 /// <summary>
 /// <para type="synopsis">Changes a link: up or down, MTU, MAC address, name (ip link set).</para>
-/// <para type="description">All changes given go in one 'ip link set' command. Errors: LinkNotFound, NamespaceNotFound
+/// <para type="description">All changes given go in one RTM_NEWLINK request, the one 'ip link set' sends, made in process through rtnetlink
+/// (RFC 3549); -Verbose shows the ip command line. Errors: LinkNotFound, NamespaceNotFound
 /// (ObjectNotFound); InvalidMtu, InvalidMacAddress, InvalidInterfaceName, NothingToChange (InvalidArgument); LinkExists (ResourceExists).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NetLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

@@ -2,19 +2,21 @@ using System.Management.Automation;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Models;
+using NetNs.Core.Netlink;
 using NetNs.Core.Ovs;
 using NetNs.Core.Validation;
 
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Adds links of the root namespace as ports of an Open vSwitch bridge (ovs-vsctl add-port), many in ONE transaction.</para>
-/// <para type="description">Takes link names, or from the pipeline VethPair objects (the end in the root namespace is connected),
-/// NetLink objects or strings. All links are collected and added in EndProcessing with one ovs-vsctl call
-/// ('add-port BR A -- add-port BR B …'), atomically. Optional -Tag (access VLAN 1-4094) or -Trunk (with -NativeVlan),
-/// IEEE 802.1Q. On a 'netdev' (userspace) bridge, tx checksum offload is turned off on both ends of each veth
-/// ('ethtool -K DEV tx off', the peer with 'ip netns exec PEERNS'), so that UDP (DHCP) and TCP work; TxChecksumOffload on
-/// the output shows it (-KeepTxChecksumOffload skips this, about 30 ms per veth end). Every link is checked before OVS is touched. Errors: LinkNotFound (ObjectNotFound),
+/// <para type="synopsis">Adds links of the root namespace (or of the namespace ovs-vswitchd runs in) as ports of an Open vSwitch bridge (ovs-vsctl add-port), many in ONE transaction.</para>
+/// <para type="description">Takes link names, or from the pipeline VethPair objects (the end in the switch namespace is connected: the root
+/// namespace unless Set-OvsConnection -SwitchNamespace names the one ovs-vswitchd runs in), NetLink objects or strings. All links are collected
+/// and added in EndProcessing with one ovs-vsctl call ('add-port BR A -- add-port BR B …'), atomically; the bridge and port state is read in
+/// process (OVSDB JSON-RPC over a unix socket) and only the links being connected are looked up (rtnetlink), so one port costs one process.
+/// Optional -Tag (access VLAN 1-4094) or -Trunk (with -NativeVlan), IEEE 802.1Q. On a 'netdev' (userspace) bridge, tx checksum offload is
+/// turned off on both ends of each veth (what 'ethtool -K DEV tx off' does, in process with the SIOCETHTOOL ioctl), so that UDP (DHCP) and TCP
+/// work; TxChecksumOffload on the output shows it (-KeepTxChecksumOffload skips this). Every link is checked before OVS is touched. Errors: LinkNotFound (ObjectNotFound),
 /// LinkNotInRootNamespace, UnsupportedInputObject, InvalidInterfaceName, InvalidVlanTag, InvalidTrunk, DuplicateTrunkVlan,
 /// NativeVlanNotInTrunk, NativeVlanWithoutTrunk, ConflictingVlanParameters (InvalidArgument); BridgeNotFound (ObjectNotFound);
 /// PortExists (ResourceExists; with -Force a port already on that bridge is returned as it is); OvsUnreachable (ConnectionError)
@@ -32,6 +34,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
     public const string ByInputObject = "ByInputObject";
 
     private readonly List<string> _names = new();
+    private readonly HashSet<string> _likely = new(StringComparer.Ordinal);
 
     // Links that piped -WhatIf objects (Exists = $false) describe: they would exist by now, so -WhatIf previews connecting them.
     private readonly Dictionary<string, (string Kind, string? PeerName, string? PeerNamespace)> _previewed = new(StringComparer.Ordinal);
@@ -82,20 +85,24 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
             return;
         }
         var o = InputObject is PSObject p ? p.BaseObject : InputObject;
+        var sw = Ovs.Connection.SwitchNamespace;
+        var where = IpClient.Describe(sw);
         switch (o)
         {
-            case VethPair pair when pair.RootEnd is { } end:
+            case VethPair pair when (pair.PeerNamespace == sw ? pair.PeerName : pair.Namespace == sw ? pair.Name : null) is { } end:
                 if (!pair.Exists && IsWhatIf)
                     _previewed[end] = ("veth", end == pair.Name ? pair.PeerName : pair.Name, end == pair.Name ? pair.PeerNamespace : pair.Namespace);
                 Add(end);
+                // The other end's namespace is where its peer is looked for first.
+                _likely.Add(pair.PeerNamespace == sw ? pair.Namespace : pair.PeerNamespace);
                 break;
             case VethPair pair:
                 WriteNetNsError("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
-                    $"Neither end of veth pair {pair} is in the root namespace; Open vSwitch can only add links of the root namespace. Move one end with Move-NetLink.", pair);
+                    $"Neither end of veth pair {pair} is in {where}; Open vSwitch can only add links of {where}{SwitchHint(sw)}. Move one end with Move-NetLink.", pair);
                 break;
-            case NetLink link when link.Namespace.Length > 0:
+            case NetLink link when link.Namespace != sw:
                 WriteNetNsError("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
-                    $"Link '{link.Name}' is in namespace '{link.Namespace}'; Open vSwitch can only add links of the root namespace. Move it with Move-NetLink, or connect its peer{(link.PeerName is null ? "" : " '" + link.PeerName + "'")}.", link);
+                    $"Link '{link.Name}' is in {IpClient.Describe(link.Namespace)}; Open vSwitch can only add links of {where}{SwitchHint(sw)}. Move it with Move-NetLink, or connect its peer{(link.PeerName is null ? "" : " '" + link.PeerName + "'")}.", link);
                 break;
             case NetLink link:
                 Add(link.Name);
@@ -109,6 +116,8 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 break;
         }
     }
+
+    private static string SwitchHint(string sw) => sw.Length == 0 ? "" : " (the namespace ovs-vswitchd runs in, Set-OvsConnection -SwitchNamespace)";
 
     private void Add(string name)
     {
@@ -130,13 +139,16 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         var vlan = OvsVlan.Create(Tag, Trunk, NativeVlan, untagged: false, Bridge);
         Validate.InterfaceName(Bridge, "Bridge");
         if (_names.Count == 0) return;
+        var sw = Ovs.Connection.SwitchNamespace;
         var state = Ovs.GetState();
         var whatIf = IsWhatIf;
         // Under -WhatIf a bridge previewed by New-OvsBridge -WhatIf earlier in this pipeline or script counts as existing.
         var datapath = state.FindBridge(Bridge)?.DatapathType
             ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "bridge", Bridge) : null)
             ?? throw Ovs.BridgeNotFound(Bridge);
-        var links = Ip.GetLinks("").GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Only the links being connected are looked up, in process (RTM_GETLINK; veth peers through their netns id).
+        IpClient.RequireNamespace(sw, "SwitchNamespace");
+        var links = LinkResolver.Resolve(sw, _names, _likely);
         var info = links.ToDictionary(l => l.Key, l => (l.Value.Kind, l.Value.PeerName, l.Value.PeerNamespace), StringComparer.Ordinal);
         if (whatIf)
             foreach (var p in _previewed) if (!info.ContainsKey(p.Key)) info[p.Key] = p.Value;
@@ -158,7 +170,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 if (owner is not null)
                     throw new NetNsException("PortExists", NetNsErrorCategory.ResourceExists,
                         $"'{n}' is already a port of bridge '{owner}'; disconnect it first (Disconnect-OvsPort {n}).", n);
-                if (!info.ContainsKey(n)) throw IpClient.LinkNotFound("", n);
+                if (!info.ContainsKey(n)) throw IpClient.LinkNotFound(sw, n);
                 add.Add(n);
             });
         }
@@ -169,7 +181,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
             foreach (var n in add)
             {
                 if (info[n].Kind != "veth") continue;
-                offload.Add(("", n));
+                offload.Add((sw, n));
                 if (info[n].PeerName is { } peer && info[n].PeerNamespace is { } peerNs) offload.Add((peerNs, peer));
             }
         }
@@ -228,7 +240,14 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         var wanted = new HashSet<string>(add.Concat(keep), StringComparer.Ordinal);
         var ports = Ovs.GetState().Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
         foreach (var n in _names.Where(wanted.Contains))
-            if (ports.TryGetValue(n, out var port)) WriteObject(Complete(port, links));
+        {
+            if (!ports.TryGetValue(n, out var port)) continue;
+            links.TryGetValue(port.Interface, out var link);
+            var gone = link is null && port.InterfaceType.Length == 0
+                ? $"network device {port.Interface} does not exist in {IpClient.Describe(sw)} (it vanished after it was connected; OVS keeps the port)"
+                : null;
+            WriteObject(port.With(OvsClient.TxChecksumOffload(sw, port.Interface), link?.PeerName, link?.PeerNamespace, gone));
+        }
     }
 
     private void DisableOffload(List<(string Namespace, string Device)> devices)

@@ -7,8 +7,9 @@ namespace NetNs.Commands.Ovs;
 /// <para type="synopsis">Chooses the Open vSwitch database (ovsdb-server socket) and timeout every OVS cmdlet of this session uses.</para>
 /// <para type="description">Module-wide setting: -Database 'unix:/path/db.sock' (or the bare absolute path) makes every OVS cmdlet
 /// run 'ovs-vsctl --db=unix:/path/db.sock'; -Default goes back to the system socket (unix:$OVS_RUNDIR/db.sock, default
-/// /var/run/openvswitch/db.sock). -TimeoutSeconds is passed as --timeout (seconds, default 10). Nothing is contacted here.
-/// Errors: InvalidOvsDatabase, InvalidOvsTimeout (InvalidArgument).</para>
+/// /var/run/openvswitch/db.sock). -TimeoutSeconds is passed as --timeout (seconds, default 10). -SwitchNamespace names the network
+/// namespace ovs-vswitchd runs in (default: root), whose links Connect-OvsPort connects. Nothing is contacted here.
+/// Errors: InvalidOvsDatabase, InvalidOvsTimeout, InvalidNamespaceName (InvalidArgument).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OvsConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByDatabase)]
 [OutputType(typeof(OvsConnection))]
@@ -32,6 +33,15 @@ public sealed class SetOvsConnectionCommand : OvsCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? TimeoutSeconds { get; set; }
 
+    /// <summary>
+    /// The network namespace ovs-vswitchd runs in ("" = the root namespace, the default): Connect-OvsPort then connects links
+    /// of that namespace. Default: unchanged (-Default resets it to the root namespace).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
+    [ArgumentCompleter(typeof(NamespaceNameCompleter))]
+    public string? SwitchNamespace { get; set; }
+
     /// <summary>Emit the new setting.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -46,8 +56,9 @@ public sealed class SetOvsConnectionCommand : OvsCmdlet
         {
             var current = OvsConnection.Current;
             var db = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(Database)) ? Database : current.Database;
-            var next = new OvsConnection(db, TimeoutSeconds ?? (Default ? OvsConnection.DefaultTimeoutSeconds : current.TimeoutSeconds));
-            if (!ShouldProcess("Open vSwitch connection", $"Use {next.EffectiveDatabase} with --timeout={next.TimeoutSeconds}")) return;
+            var sw = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(SwitchNamespace)) ? NormalizeNamespace(SwitchNamespace) : current.SwitchNamespace;
+            var next = new OvsConnection(db, TimeoutSeconds ?? (Default ? OvsConnection.DefaultTimeoutSeconds : current.TimeoutSeconds), sw);
+            if (!ShouldProcess("Open vSwitch connection", $"Use {next.EffectiveDatabase} with --timeout={next.TimeoutSeconds}" + (next.SwitchNamespace.Length == 0 ? "" : $", ovs-vswitchd in namespace '{next.SwitchNamespace}'"))) return;
             OvsConnection.Current = next;
             if (PassThru) WriteObject(next);
         });

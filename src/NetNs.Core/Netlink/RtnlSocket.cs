@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using NetNs.Core.Errors;
+using NetNs.Core.Native;
+
+namespace NetNs.Core.Netlink;
+
+/// <summary>A request the kernel refused: its errno and text, with the extended-ack message when there is one.</summary>
+public sealed class RtnlException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RtnlException(int errno, string? extAck)
+        : base(extAck is null ? Marshal.GetPInvokeErrorMessage(errno) : $"{extAck} ({Marshal.GetPInvokeErrorMessage(errno)})")
+    {
+        Errno = errno;
+        ExtAck = extAck;
+    }
+
+    /// <summary>The errno (positive), e.g. 17 (EEXIST), 19 (ENODEV).</summary>
+    public int Errno { get; }
+
+    /// <summary>The kernel's extended-ack text, or null.</summary>
+    public string? ExtAck { get; }
+
+    /// <summary>The category of the failure, from the same text matching the <c>ip</c> errors go through (<see cref="KernelErrors"/>).</summary>
+    public NetNsErrorCategory Category => KernelErrors.Classify(Message);
+}
+
+/// <summary>
+/// A NETLINK_ROUTE socket in the network namespace of the thread that opened it (rtnetlink(7)): sends one request at a
+/// time and waits for its answer. Open it on a thread that has entered the wanted namespace (<see cref="Rtnl.In{T}"/>).
+/// </summary>
+public sealed class RtnlSocket : IDisposable
+{
+    private const int AfNetlink = 16;
+    private const int SockRaw = 3;
+    private const int SockCloexec = 0x80000;
+    private const int NetlinkRoute = 0;
+    private const int SolNetlink = 270;
+    private const int NetlinkCapAck = 10;
+    private const int NetlinkExtAck = 11;
+
+    [DllImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static extern int Socket(int domain, int type, int protocol);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
+    [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static extern unsafe int SetSockOpt(int fd, int level, int name, int* value, int len);
+
+    [DllImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static extern unsafe nint Send(int fd, byte* buf, nint len, int flags);
+
+    [DllImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static extern unsafe nint Recv(int fd, byte* buf, nint len, int flags);
+
+    private readonly int _fd;
+    private readonly byte[] _buffer = new byte[32768];
+    private uint _seq;
+
+    private RtnlSocket(int fd) => _fd = fd;
+
+    /// <summary>Opens a socket in the calling thread's network namespace.</summary>
+    /// <exception cref="RtnlException">The socket cannot be opened.</exception>
+    public static unsafe RtnlSocket Open()
+    {
+        var fd = Socket(AfNetlink, SockRaw | SockCloexec, NetlinkRoute);
+        if (fd < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
+        var one = 1;
+        SetSockOpt(fd, SolNetlink, NetlinkCapAck, &one, sizeof(int));
+        SetSockOpt(fd, SolNetlink, NetlinkExtAck, &one, sizeof(int));
+        return new RtnlSocket(fd);
+    }
+
+    /// <summary>The next sequence number for a request built for this socket.</summary>
+    public uint NextSeq() => ++_seq;
+
+    /// <summary>Sends a request that asks for an acknowledgement (NLM_F_ACK); throws when the kernel refuses it.</summary>
+    /// <exception cref="RtnlException">The kernel's error.</exception>
+    public void Request(byte[] message) => Exchange(message, replyType: null);
+
+    /// <summary>Sends a query and returns the reply message of <paramref name="replyType"/>.</summary>
+    /// <exception cref="RtnlException">The kernel's error.</exception>
+    public byte[] Query(byte[] message, ushort replyType) => Exchange(message, replyType)!;
+
+    private unsafe byte[]? Exchange(byte[] message, ushort? replyType)
+    {
+        fixed (byte* p = message)
+        {
+            if (Send(_fd, p, message.Length, 0) < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
+        }
+        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
+        while (true)
+        {
+            nint n;
+            fixed (byte* b = _buffer) n = Recv(_fd, b, _buffer.Length, 0);
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == 4) continue; // EINTR
+                throw new RtnlException(errno, null);
+            }
+            var off = 0;
+            while (off + 16 <= n)
+            {
+                var span = _buffer.AsSpan(off, (int)n - off);
+                var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (len < 16 || len > span.Length) break;
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+                var rseq = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+                if (rseq == seq)
+                {
+                    if (type == RtnlMessages.NlmsgError)
+                    {
+                        var (errno, text) = RtnlMessages.ParseError(span[..len]);
+                        if (errno != 0) throw new RtnlException(errno, text);
+                        if (replyType is null) return null;
+                    }
+                    else if (type == replyType) return span[..len].ToArray();
+                }
+                off += (len + 3) & ~3;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Close(_fd);
+}
+
+/// <summary>Runs rtnetlink work in a named network namespace, in process (a setns thread), or in the caller's for "".</summary>
+public static class Rtnl
+{
+    [DllImport("libc", EntryPoint = "if_nametoindex", SetLastError = true)]
+    private static extern uint IfNameToIndexNative(string name);
+
+    /// <summary>Opens a socket inside <paramref name="namespace"/> ("" = the caller's, the root namespace) and runs <paramref name="work"/> with it.</summary>
+    /// <exception cref="NetNsException"><c>NamespaceNotFound</c> or <c>SetnsFailed</c> when the namespace cannot be entered.</exception>
+    public static T In<T>(string @namespace, Func<RtnlSocket, T> work) => NetnsThread.Run(@namespace, () =>
+    {
+        using var s = RtnlSocket.Open();
+        return work(s);
+    });
+
+    /// <summary>The index of interface <paramref name="name"/> in the calling thread's namespace, 0 when there is none.</summary>
+    public static int IndexOf(string name) => (int)IfNameToIndexNative(name);
+
+    /// <summary>The open file of a named namespace (/run/netns/NAME), for NETNSA_FD and IFLA_NET_NS_FD.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenNamespace(string name) =>
+        File.OpenHandle(Path.Combine(Ip.NetnsPids.RunDirectory, name));
+}
