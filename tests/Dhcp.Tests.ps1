@@ -111,6 +111,11 @@ Describe 'DHCP server and client across a veth pair' {
         $script:Leased = $l.Address
 
         (Get-NetAddress -Namespace $ns2 -Name $b | Where-Object Family -EQ 'IPv4').Cidr | Should -Be "$($l.Address)/24"
+        # The address lives as long as the lease: dynamic, with the lease time as its lifetime (ip -j shows valid_life_time).
+        (Get-NetAddress -Namespace $ns2 -Name $b | Where-Object Family -EQ 'IPv4').Dynamic | Should -BeTrue
+        $life = (& ip -j -n $ns2 address show dev $b | ConvertFrom-Json).addr_info | Where-Object family -EQ 'inet' | ForEach-Object valid_life_time
+        $life | Should -BeGreaterThan 500
+        $life | Should -BeLessOrEqual 600
         @(Get-TestDaemon $ns2).Count | Should -Be 0
         (Test-NetNamespaceConnection -Namespace $ns2 -Target 10.123.0.1 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
     }

@@ -132,6 +132,11 @@ Describe 'Walk-through on the bridge: ports, ping, VLAN isolation' {
         Assert-NetNsError $e 'LinkNotFound' 'ObjectNotFound'
         Get-NetLink -Namespace $ns1 -Name $e1 | Connect-OvsPort $br -ErrorVariable e2 -ErrorAction SilentlyContinue
         Assert-NetNsError $e2 'LinkNotInRootNamespace' 'InvalidArgument'
+        # By name, the end inside a namespace: the error names where it is and what to connect instead.
+        Connect-OvsPort $br $e1 -ErrorVariable e6 -ErrorAction SilentlyContinue
+        Assert-NetNsError $e6 'LinkNotInRootNamespace' 'InvalidArgument'
+        $e6[0].Exception.Message | Should -Match "in namespace '$ns1'"
+        $e6[0].Exception.Message | Should -Match 'other end of its veth pair'
         Connect-OvsPort 'nobr2' $v1 -ErrorVariable e3 -ErrorAction SilentlyContinue
         Assert-NetNsError $e3 'BridgeNotFound' 'ObjectNotFound'
         Connect-OvsPort $br $v1 -Tag 4095 -ErrorVariable e4 -ErrorAction SilentlyContinue

@@ -54,10 +54,13 @@ public static class DhclientCommands
         "    if [ -n \"$old_ip_address\" ] && [ \"$old_ip_address\" != \"$new_ip_address\" ]; then\n" +
         "        ip -4 address del \"$old_ip_address/$old_subnet_mask\" dev \"$interface\" 2>/dev/null\n" +
         "    fi\n" +
+        // The address lives as long as the lease (dynamic, like ip shows DHCP addresses); an infinite lease is permanent.
+        "    lft=forever\n" +
+        "    case \"$new_dhcp_lease_time\" in ''|4294967295|*[!0-9]*) ;; *) lft=$new_dhcp_lease_time ;; esac\n" +
         "    if [ -n \"$new_broadcast_address\" ]; then\n" +
-        "        ip -4 address replace \"$new_ip_address/$new_subnet_mask\" broadcast \"$new_broadcast_address\" dev \"$interface\" || exit 1\n" +
+        "        ip -4 address replace \"$new_ip_address/$new_subnet_mask\" broadcast \"$new_broadcast_address\" dev \"$interface\" valid_lft \"$lft\" preferred_lft \"$lft\" || exit 1\n" +
         "    else\n" +
-        "        ip -4 address replace \"$new_ip_address/$new_subnet_mask\" dev \"$interface\" || exit 1\n" +
+        "        ip -4 address replace \"$new_ip_address/$new_subnet_mask\" dev \"$interface\" valid_lft \"$lft\" preferred_lft \"$lft\" || exit 1\n" +
         "    fi\n" +
         "    if [ -n \"$new_routers\" ] && [ -z \"$(ip -4 route show default)\" ]; then\n" +
         "        set -- $new_routers\n" +

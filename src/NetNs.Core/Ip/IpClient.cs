@@ -55,6 +55,9 @@ public sealed class IpClient
         return new NetNsException(id, category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
     }
 
+    /// <summary>Named namespaces other than <paramref name="except"/> that hold a link called <paramref name="name"/> (in process; for error messages).</summary>
+    public static List<string> NamespacesHoldingLink(string name, string except = "") => IfIndex.NamespacesHolding(name, except);
+
     /// <summary>True when /run/netns/NAME exists.</summary>
     public static bool NamespaceExists(string name) => File.Exists(Path.Combine(NetnsPids.RunDirectory, name));
 

@@ -69,6 +69,28 @@ internal static class IfIndex
     [DllImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
     private static extern IntPtr IfIndexToName(uint index, byte[] name);
 
+    [DllImport("libc", EntryPoint = "if_nametoindex", SetLastError = true)]
+    private static extern uint IfNameToIndex(string name);
+
+    /// <summary>
+    /// The named namespaces (other than <paramref name="except"/>) holding an interface called <paramref name="name"/>,
+    /// looked up in process (if_nametoindex on a setns thread per namespace). For error messages: costs a thread per namespace.
+    /// </summary>
+    public static List<string> NamespacesHolding(string name, string except = "")
+    {
+        var found = new List<string>();
+        foreach (var ns in Ip.NetnsPids.ListNames())
+        {
+            if (ns == except) continue;
+            try
+            {
+                if (NetnsThread.Run(ns, () => IfNameToIndex(name) != 0)) found.Add(ns);
+            }
+            catch (Errors.NetNsException) { }
+        }
+        return found;
+    }
+
     /// <summary>The name of interface <paramref name="index"/>, or null when there is none.</summary>
     public static string? NameOf(int index)
     {

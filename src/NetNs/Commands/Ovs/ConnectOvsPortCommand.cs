@@ -117,6 +117,15 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         }
     }
 
+    /// <summary>LinkNotFound, or LinkNotInRootNamespace naming the namespace that holds a link of that name (the wrong veth end).</summary>
+    private static NetNsException NotHere(string sw, string name)
+    {
+        var elsewhere = IpClient.NamespacesHoldingLink(name, sw);
+        if (elsewhere.Count == 0) return IpClient.LinkNotFound(sw, name);
+        return new NetNsException("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
+            $"Link '{name}' is not in {IpClient.Describe(sw)} but in namespace '{string.Join("', '", elsewhere)}'; Open vSwitch can only add links of {IpClient.Describe(sw)}{SwitchHint(sw)}. Connect the other end of its veth pair instead (Get-NetLink -Namespace {elsewhere[0]} {name} shows it as the peer), or move it with Move-NetLink.", name);
+    }
+
     private static string SwitchHint(string sw) => sw.Length == 0 ? "" : " (the namespace ovs-vswitchd runs in, Set-OvsConnection -SwitchNamespace)";
 
     private void Add(string name)
@@ -170,7 +179,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 if (owner is not null)
                     throw new NetNsException("PortExists", NetNsErrorCategory.ResourceExists,
                         $"'{n}' is already a port of bridge '{owner}'; disconnect it first (Disconnect-OvsPort {n}).", n);
-                if (!info.ContainsKey(n)) throw IpClient.LinkNotFound(sw, n);
+                if (!info.ContainsKey(n)) throw NotHere(sw, n);
                 add.Add(n);
             });
         }
