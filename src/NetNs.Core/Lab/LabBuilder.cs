@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
+using NetNs.Core.Native;
 using NetNs.Core.Process;
 
 namespace NetNs.Core.Lab;

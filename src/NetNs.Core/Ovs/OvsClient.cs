@@ -222,25 +222,7 @@ public sealed class OvsClient
     /// offload on (UDP and TCP across a netdev bridge would then fail on them).
     /// </summary>
     public List<string> DisableTxOffload(IEnumerable<(string Namespace, string Device)> devices)
-    {
-        var failures = new List<string>();
-        foreach (var group in devices.Distinct().GroupBy(d => d.Namespace))
-        {
-            try
-            {
-                failures.AddRange(NetnsThread.Run(group.Key, () => group
-                    .Select(d => (d, Error: Ethtool.SetTxChecksum(d.Device, on: false)))
-                    .Where(x => x.Error is not null)
-                    .Select(x => $"{OvsCommands.TxOffloadOff(x.d.Namespace, x.d.Device)}: {x.Error}")
-                    .ToList()));
-            }
-            catch (NetNsException ex)
-            {
-                failures.Add(ex.Message);
-            }
-        }
-        return failures;
-    }
+        => ChecksumOffload.DisableAll(devices).Select(ex => ex.Message).ToList();
 
     /// <summary>
     /// Port name → bridge name, for marking links that are OVS ports (Get-NetLink). Best effort: null when the database socket
