@@ -128,22 +128,6 @@ public sealed class IpClient
 
     private static readonly object FirstMountGate = new();
 
-    /// <summary>True when /run/netns is a mount point (a field-5 entry of /proc/self/mountinfo), as 'ip netns add' leaves it.</summary>
-    public static bool RunDirectoryIsMountPoint()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-            {
-                var f = line.Split(' ');
-                if (f.Length > 4 && f[4] == NetnsPids.RunDirectory) return true;
-            }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return false;
-    }
-
     /// <summary>
     /// Gives namespace <paramref name="name"/> a netns id in the root namespace when it has none (what <c>ip netns set NAME
     /// auto</c> does) and returns its id; null when it cannot be read. In process (rtnetlink), never throws.

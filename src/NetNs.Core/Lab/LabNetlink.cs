@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Netlink;
+using NetNs.Core.Native;
 
 namespace NetNs.Core.Lab;
 
@@ -18,81 +18,35 @@ public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<stri
 /// </summary>
 public static class LabNetlink
 {
-    private const int CloneNewNet = 0x40000000;
-
-    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static extern int SetNs(int fd, int nstype);
-
     /// <summary>
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
     /// fails; the first failure is thrown afterwards.
     /// </summary>
     public static void Apply(IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
     {
-        var items = work.ToList();
-        if (items.Count == 0) return;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            Microsoft.Win32.SafeHandles.SafeFileHandle? home = null;
-            try
-            {
-                home = File.OpenHandle("/proc/thread-self/ns/net");
-                foreach (var (ns, links) in items)
-                {
-                    try
-                    {
-                        if (ns.Length > 0)
-                        {
-                            using var h = File.OpenHandle(Path.Combine(NetnsPids.RunDirectory, ns));
-                            if (SetNs((int)h.DangerousGetHandle(), CloneNewNet) != 0)
-                                throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot enter namespace '{ns}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", ns);
-                        }
-                        ApplyHere(ns, links);
-                    }
-                    catch (Exception ex) when (failure is null) { failure = ex; }
-                    finally
-                    {
-                        if (ns.Length > 0 && SetNs((int)home.DangerousGetHandle(), CloneNewNet) != 0)
-                            throw new InvalidOperationException("cannot return to the original network namespace");
-                    }
-                }
-            }
-            catch (Exception ex) { failure ??= ex; }
-            finally { home?.Dispose(); }
-        }) { IsBackground = true, Name = "netns-netlink" };
-        thread.Start();
-        thread.Join();
+        // One thread visits every namespace in turn (NetnsThread.RunEach) and goes on after a failure.
+        var failures = NetnsThread.RunEach(work, w => w.Namespace, w => ApplyHere(w.Namespace, w.Links));
+        if (failures.Count == 0) return;
+        var (item, failure) = failures[0];
+        if (failure is NetNsException { ErrorId: "NamespaceNotFound" or "SetnsFailed" } enter)
+            throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, enter.Message, item.Namespace, enter);
         if (failure is NetNsException ne) throw ne;
-        if (failure is not null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Netlink configuration failed: " + failure.Message, null, failure);
+        throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Netlink configuration failed: " + failure.Message, null, failure);
     }
 
     /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
     public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
     {
-        var found = new List<string>();
-        if (names.Count == 0) return found;
-        if (@namespace.Length == 0)
+        if (names.Count == 0) return new List<string>();
+        if (@namespace.Length == 0) return names.Where(n => Directory.Exists("/sys/class/net/" + n)).ToList();
+        try
         {
-            found.AddRange(names.Where(n => Directory.Exists("/sys/class/net/" + n)));
-            return found;
+            return NetnsThread.Run(@namespace, () => names.Where(n => Rtnl.IndexOf(n) != 0).ToList());
         }
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        catch (NetNsException ex)
         {
-            try
-            {
-                using var h = File.OpenHandle(Path.Combine(NetnsPids.RunDirectory, @namespace));
-                if (SetNs((int)h.DangerousGetHandle(), CloneNewNet) != 0) throw new IOException("setns failed");
-                found.AddRange(names.Where(n => Rtnl.IndexOf(n) != 0));
-            }
-            catch (Exception ex) { failure = ex; }
-        }) { IsBackground = true, Name = "netns-netlink-probe" };
-        // The thread ends in the other namespace; it is never reused.
-        thread.Start();
-        thread.Join();
-        if (failure is not null) throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {IpClient.Describe(@namespace)}: {failure.Message}", @namespace, failure);
-        return found;
+            throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {IpClient.Describe(@namespace)}: {ex.Message}", @namespace, ex);
+        }
     }
 
     private static void ApplyHere(string ns, IReadOnlyList<LabLinkSetup> links)

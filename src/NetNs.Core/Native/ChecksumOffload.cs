@@ -40,36 +40,26 @@ public static class ChecksumOffload
         var result = new Dictionary<(string Namespace, string Name), bool>();
         var failures = new List<NetNsException>();
         states = result;
-        // Each namespace on a thread of its own that joins it (NetnsThread); the root namespace on this one.
-        foreach (var g in groups)
+        // One thread visits every namespace in turn (NetnsThread.RunEach).
+        var entering = NetnsThread.RunEach(groups, g => g.Key, g =>
         {
-            if (stopAtFirst && failures.Count > 0) break;
-            try
+            if (stopAtFirst && failures.Count > 0) return;
+            foreach (var (ns, dev) in g)
             {
-                NetnsThread.Run(g.Key, () =>
+                if (set)
                 {
-                    foreach (var (ns, dev) in g)
+                    var error = Ethtool.SetTxChecksum(dev, on: false);
+                    if (error is null) result[(ns, dev)] = false;
+                    else
                     {
-                        if (set)
-                        {
-                            var error = Ethtool.SetTxChecksum(dev, on: false);
-                            if (error is null) result[(ns, dev)] = false;
-                            else
-                            {
-                                failures.Add(Fail(ns, dev, $"the ethtool ioctl failed ({error})"));
-                                if (stopAtFirst) break;
-                            }
-                        }
-                        else if (Ethtool.TxChecksum(dev) is { } on) result[(ns, dev)] = on;
+                        failures.Add(Fail(ns, dev, $"the ethtool ioctl failed ({error})"));
+                        if (stopAtFirst) return;
                     }
-                    return 0;
-                });
+                }
+                else if (Ethtool.TxChecksum(dev) is { } on) result[(ns, dev)] = on;
             }
-            catch (NetNsException ex)
-            {
-                failures.Add(Fail(g.Key, "", ex.Message));
-            }
-        }
+        }, stopAtFirst);
+        failures.AddRange(entering.Select(f => Fail(f.Item.Key, "", f.Error.Message)));
         return failures;
     }
 

@@ -247,9 +247,6 @@ public sealed class OvsClient
         catch (System.Text.Json.JsonException) { return null; }
     }
 
-    /// <summary>Whether tx checksum offload is on for a device in the root namespace (ETHTOOL_GTXCSUM); null when unknown.</summary>
-    public static bool? TxChecksumOffload(string device) => Ethtool.TxChecksum(device);
-
     /// <summary>Whether tx checksum offload is on for a device in namespace <paramref name="namespace"/> ("" = root; a setns thread otherwise); null when unknown.</summary>
     public static bool? TxChecksumOffload(string @namespace, string device)
     {
