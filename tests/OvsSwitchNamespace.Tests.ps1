@@ -1,5 +1,6 @@
 # The single cmdlets against a private Open vSwitch whose ovs-vswitchd runs in its own namespace (tests/LabOvsFixture.ps1):
-# Set-OvsConnection -SwitchNamespace, Connect-OvsPort connecting the end in that namespace, one process per port.
+# Set-OvsConnection -SwitchNamespace, Connect-OvsPort connecting the end in that namespace with no process at all (the
+# add-port transaction and the wait for ovs-vswitchd over OVSDB JSON-RPC), and that transaction's failures.
 BeforeAll {
     . $PSScriptRoot/Common.ps1
     . $PSScriptRoot/LabOvsFixture.ps1
@@ -34,7 +35,7 @@ Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
         (Get-OvsConnection).SwitchNamespace | Should -Be $sw
     }
 
-    It 'connects the end in the switch namespace of piped pairs with ONE process per port, and hosts ping through the bridge' {
+    It 'connects the end in the switch namespace of piped pairs with NO process, and hosts ping through the bridge' {
         $i = 0
         foreach ($h in $h1, $h2) {
             $i++
@@ -47,8 +48,8 @@ Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
             $port.TxChecksumOffload | Should -BeFalse
             $port.OfPort | Should -BeGreaterThan 0
             $lines = @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'ovs-vsctl *' } | ForEach-Object Message)
-            @($lines | Where-Object { $_ -notlike '*(in process*' }).Count | Should -Be 1
-            @($lines | Where-Object { $_ -like '*add-port*' }).Count | Should -Be 1
+            @($lines | Where-Object { $_ -notlike '*(in process*' }).Count | Should -Be 0
+            @($lines | Where-Object { $_ -like "*add-port $br v$h *(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
             Set-NetLink -Namespace $sw -Name "v$h" -Up
             Set-NetLink -Namespace $h -Name lo -Up
             Set-NetLink -Namespace $h -Name eth0 -Up
@@ -69,5 +70,91 @@ Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
         Connect-OvsPort -Bridge $br -Name (New-TestName 'nx') -ErrorVariable e2 -ErrorAction SilentlyContinue
         Assert-NetNsError $e2 'LinkNotFound' 'ObjectNotFound'
         @(& ovs-vsctl "--db=unix:$($ovs.Socket)" list-ports $br).Count | Should -Be 2
+    }
+}
+
+Describe 'The add-port transaction over OVSDB JSON-RPC (OvsDbWriter)' {
+    BeforeAll {
+        $script:conn = [NetNs.Core.Ovs.OvsConnection]::new("unix:$($ovs.Socket)", 5, $sw)
+        function Get-PortNames { @(& ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --columns=name --bare list Port | Where-Object { $_ }) | Sort-Object }
+        function Invoke-AddPorts([string] $Bridge, [string[]] $Ports) {
+            [NetNs.Core.Ovs.OvsDbWriter]::TryAddPorts($conn, $Bridge, $Ports, $null, 'NetNs test', $null, [Threading.CancellationToken]::None)
+        }
+        function Get-InnerNetNsException($ErrorRecord) {
+            $x = $ErrorRecord.Exception
+            while ($x -and $x -isnot [NetNs.Core.Errors.NetNsException]) { $x = $x.InnerException }
+            $x
+        }
+    }
+
+    It 'stores nothing and says BridgeNotFound when the bridge does not exist' {
+        $before = Get-PortNames
+        $err = $null
+        try { Invoke-AddPorts (New-TestName 'nobr') @("v$h3") } catch { $err = Get-InnerNetNsException $_ }
+        $err.ErrorId | Should -Be 'BridgeNotFound'
+        $err.Category | Should -Be 'ObjectNotFound'
+        Get-PortNames | Should -Be $before
+    }
+
+    It 'stores nothing and says PortExists when one of the names is already a port (the schema index on name)' {
+        $before = Get-PortNames
+        $before | Should -Contain "v$h1"
+        $err = $null
+        try { Invoke-AddPorts $br @((New-TestName 'fresh'), "v$h1") } catch { $err = Get-InnerNetNsException $_ }
+        $err.ErrorId | Should -Be 'PortExists'
+        $err.Category | Should -Be 'ResourceExists'
+        $err.Target | Should -Be "v$h1"
+        Get-PortNames | Should -Be $before
+    }
+
+    It 'waits for ovs-vswitchd: the new interface already has its OpenFlow port number when the call returns' {
+        $end = New-TestName 've'
+        & ip -n $sw link add $end type veth peer name "$end-p"
+        try {
+            $r = Invoke-AddPorts $br @($end)
+            $r.Failed.Count | Should -Be 0
+            $i = $r.State.InterfaceRows | Where-Object Name -EQ $end
+            $i.OfPort | Should -BeGreaterThan 0
+            [int](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Interface $end ofport) | Should -Be $i.OfPort
+            [long](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Open_vSwitch . cur_cfg) | Should -Be ([long](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Open_vSwitch . next_cfg))
+            (& ovsdb-tool show-log $ovs.Db | Select-Object -Last 3) -join "`n" | Should -Match '"NetNs test"'
+        } finally {
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --if-exists del-port $br $end
+            & ip -n $sw link del $end 2>$null
+        }
+    }
+
+    It 'removes the ports again and says ConnectPortFailed naming the device when ovs-vswitchd cannot open it' {
+        $ghost = New-TestName 'ghost'
+        $before = Get-PortNames
+        $client = [NetNs.Core.Ovs.OvsClient]::new([NetNs.Core.Process.CliWrapToolRunner]::new(), $conn, [Threading.CancellationToken]::None)
+        $err = $null
+        try { $client.AddPorts($br, [string[]]@($ghost), $null) } catch { $err = Get-InnerNetNsException $_ }
+        $err.ErrorId | Should -Be 'ConnectPortFailed'
+        $err.Message | Should -BeLike "*Error detected while setting up '$ghost'*"
+        $err.Target | Should -Be $ghost
+        Get-PortNames | Should -Be $before
+    }
+
+    It 'gives OvsTimeout (OperationTimeout) when ovs-vswitchd does not apply the change in time' {
+        $end = New-TestName 'vt'
+        & ip -n $sw link add $end type veth peer name "$end-p"
+        $vswitchd = [int](Get-Content -Raw $ovs.SwitchPid).Trim()
+        $saved = Get-OvsConnection
+        & kill -STOP $vswitchd
+        try {
+            Set-OvsConnection -Database "unix:$($ovs.Socket)" -SwitchNamespace $sw -TimeoutSeconds 2
+            $t = [Diagnostics.Stopwatch]::StartNew()
+            $err = $null
+            try { Connect-OvsPort -Bridge $br -Name $end -KeepTxChecksumOffload } catch { $err = $_ }
+            $t.Elapsed.TotalSeconds | Should -BeLessThan 8
+            $err.FullyQualifiedErrorId | Should -BeLike 'OvsTimeout,*'
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        } finally {
+            & kill -CONT $vswitchd
+            Set-OvsConnection -Database $saved.Database -SwitchNamespace $saved.SwitchNamespace -TimeoutSeconds $saved.TimeoutSeconds
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 --if-exists del-port $br $end
+            & ip -n $sw link del $end 2>$null
+        }
     }
 }

@@ -85,8 +85,16 @@ public sealed class OvsClient
             throw new NetNsException("OvsUnreachable", NetNsErrorCategory.ConnectionError,
                 $"Cannot reach the Open vSwitch database at {db} ({err}). {fix}", db) { IsFatal = true };
         if (r.ExitCode == 142 || err.Contains("(Alarm clock)", StringComparison.Ordinal))
-            throw new NetNsException("OvsTimeout", NetNsErrorCategory.OperationTimeout,
-                $"Open vSwitch at {db} did not answer within {Connection.TimeoutSeconds} seconds (is ovs-vswitchd running? a change may have been stored but not applied). {fix} (command: {r.Command})", db) { IsFatal = true };
+            throw TimeoutError(r.Command.ToString());
+    }
+
+    /// <summary>The fatal <c>OvsTimeout</c> (OperationTimeout): the database or ovs-vswitchd did not answer within the timeout.</summary>
+    public NetNsException TimeoutError(string command)
+    {
+        var db = Connection.EffectiveDatabase;
+        return new NetNsException("OvsTimeout", NetNsErrorCategory.OperationTimeout,
+            $"Open vSwitch at {db} did not answer within {Connection.TimeoutSeconds} seconds (is ovs-vswitchd running? a change may have been stored but not applied). " +
+            $"Start the Open vSwitch daemons with '{OvsConnection.OvsCtl} start' (as root), or point NetNs at another instance with 'Set-OvsConnection -Database unix:/path/to/db.sock'. (command: {command})", db) { IsFatal = true };
     }
 
     /// <summary>Bridges, ports and interfaces in one read.</summary>
@@ -172,15 +180,46 @@ public sealed class OvsClient
     }
 
     /// <summary>
-    /// Adds ports to a bridge in ONE transaction (atomic: on a failure nothing is stored). When ovs-vswitchd could not set up a
-    /// device after the commit, every one of <paramref name="ports"/> that got stored is removed again, so nothing half-built remains.
+    /// Adds ports to a bridge in ONE transaction (atomic: on a failure nothing is stored) and waits until ovs-vswitchd applied it.
+    /// Over a unix socket with the real runner this is done in process (<see cref="OvsDbWriter"/>, the transaction ovs-vsctl
+    /// sends, shown in -Verbose as the equivalent ovs-vsctl line) and returns the state read afterwards; otherwise it runs
+    /// ovs-vsctl and returns null. When ovs-vswitchd could not set up a device after the commit, every one of
+    /// <paramref name="ports"/> that got stored is removed again, so nothing half-built remains.
     /// </summary>
-    public void AddPorts(string bridge, IReadOnlyList<string> ports, OvsVlan? vlan)
+    public OvsState? AddPorts(string bridge, IReadOnlyList<string> ports, OvsVlan? vlan)
     {
-        if (ports.Count == 0) return;
-        var r = Run(OvsCommands.AddPorts(Connection, bridge, ports, vlan));
-        if (r.Succeeded) return;
-        var ex = r.ToException("ConnectPortFailed", bridge, $"Cannot add {(ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports")} to bridge '{bridge}'",
+        if (ports.Count == 0) return null;
+        var cmd = OvsCommands.AddPorts(Connection, bridge, ports, vlan);
+        string what() => ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports";
+        if (_runner is CliWrapToolRunner)
+        {
+            OvsDbWriter.AddPortsResult? done;
+            try
+            {
+                done = OvsDbWriter.TryAddPorts(Connection, bridge, ports, vlan, "NetNs: " + cmd, () => _runner.CommandStarting?.Invoke(cmd + InProcessMark), _ct);
+            }
+            catch (TimeoutException)
+            {
+                throw TimeoutError(cmd + InProcessMark);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new NetNsException("ConnectPortFailed", NetNsErrorCategory.ConnectionError,
+                    $"Cannot add {what()} to bridge '{bridge}': the Open vSwitch database at {Connection.EffectiveDatabase} broke off the exchange ({ex.Message}); the change may have been stored (Get-OvsPort -Bridge {bridge} shows it).", bridge, ex);
+            }
+            if (done is not null)
+            {
+                if (done.Failed.Count == 0) return done.State;
+                Run(OvsCommands.DeletePorts(Connection, ports.Select(p => (bridge, p)).ToList(), ifExists: true));
+                var first = done.Failed[0];
+                var text = string.Join("; ", done.Failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"));
+                throw new NetNsException("ConnectPortFailed", KernelErrors.Classify(first.Error ?? ""),
+                    $"Cannot add {what()} to bridge '{bridge}': {text}. The ports were removed again; see the ovs-vswitchd log.", first.Name);
+            }
+        }
+        var r = Run(cmd);
+        if (r.Succeeded) return null;
+        var ex2 = r.ToException("ConnectPortFailed", bridge, $"Cannot add {what()} to bridge '{bridge}'",
             (NetNsErrorCategory.ResourceExists, "PortExists"), (NetNsErrorCategory.ObjectNotFound, "BridgeNotFound"));
         if (StoredDespiteFailure(r))
         {
@@ -188,7 +227,7 @@ public sealed class OvsClient
             var stored = ports.Where(p => state.BridgeOfPort(p) == bridge).Select(p => (bridge, p)).ToList();
             if (stored.Count > 0) Run(OvsCommands.DeletePorts(Connection, stored, ifExists: true));
         }
-        throw ex;
+        throw ex2;
     }
 
     /// <summary>

@@ -139,7 +139,12 @@ public static class OvsJson
         var root = doc.RootElement;
         if (root.TryGetProperty("error", out var err) && err.ValueKind != JsonValueKind.Null)
             throw new FormatException("OVSDB error: " + err.GetRawText());
-        var results = root.GetProperty("result");
+        return ParseStateResults(root.GetProperty("result"), database);
+    }
+
+    /// <summary>Parses the <c>result</c> array of a <c>transact</c> whose operations are the three selects of <see cref="OvsDbReader.StateOperations"/>.</summary>
+    public static OvsState ParseStateResults(JsonElement results, string database)
+    {
         var t = new List<List<Dictionary<string, JsonElement>>>();
         foreach (var r in results.EnumerateArray())
         {

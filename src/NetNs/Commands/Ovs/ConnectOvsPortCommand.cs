@@ -12,8 +12,9 @@ namespace NetNs.Commands.Ovs;
 /// <para type="synopsis">Adds links of the root namespace (or of the namespace ovs-vswitchd runs in) as ports of an Open vSwitch bridge (ovs-vsctl add-port), many in ONE transaction.</para>
 /// <para type="description">Takes link names, or from the pipeline VethPair objects (the end in the switch namespace is connected: the root
 /// namespace unless Set-OvsConnection -SwitchNamespace names the one ovs-vswitchd runs in), NetLink objects or strings. All links are collected
-/// and added in EndProcessing with one ovs-vsctl call ('add-port BR A -- add-port BR B …'), atomically; the bridge and port state is read in
-/// process (OVSDB JSON-RPC over a unix socket) and only the links being connected are looked up (rtnetlink), so one port costs one process.
+/// and added in EndProcessing in ONE transaction, atomically, the one 'ovs-vsctl add-port BR A -- add-port BR B …' sends (shown so in -Verbose):
+/// over a unix socket it is done in process (OVSDB JSON-RPC, RFC 7047), waiting like ovs-vsctl until ovs-vswitchd has applied it (cur_cfg),
+/// else ovs-vsctl runs. Only the links being connected are looked up (rtnetlink), so connecting a port starts no process.
 /// Optional -Tag (access VLAN 1-4094) or -Trunk (with -NativeVlan), IEEE 802.1Q. On a 'netdev' (userspace) bridge, tx checksum offload is
 /// turned off on both ends of each veth (what 'ethtool -K DEV tx off' does, in process with the SIOCETHTOOL ioctl), so that UDP (DHCP) and TCP
 /// work; TxChecksumOffload on the output shows it (-KeepTxChecksumOffload skips this). Every link is checked before OVS is touched. Errors: LinkNotFound (ObjectNotFound),
@@ -161,6 +162,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         var info = links.ToDictionary(l => l.Key, l => (l.Value.Kind, l.Value.PeerName, l.Value.PeerNamespace), StringComparer.Ordinal);
         if (whatIf)
             foreach (var p in _previewed) if (!info.ContainsKey(p.Key)) info[p.Key] = p.Value;
+        OvsState? after = null;
         var add = new List<string>();
         var keep = new List<string>();
         foreach (var n in _names)
@@ -220,11 +222,11 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 ReportProgress(activity, $"Adding {add.Count} port(s) to bridge {Bridge} in one transaction", 0, null, force: add.Count >= 50);
                 try
                 {
-                    Ovs.AddPorts(Bridge, add, vlan);
+                    after = Ovs.AddPorts(Bridge, add, vlan);
                 }
                 catch (OperationCanceledException)
                 {
-                    // Ctrl+C while ovs-vsctl ran: its transaction may have committed. Take the ports out again (not cancellable,
+                    // Ctrl+C while the port was added (ovs-vsctl or in process): the transaction may have committed. Take the ports out again (not cancellable,
                     // one quick transaction), so that a stopped Connect-OvsPort leaves no port behind, and none without its offload setting.
                     // It waits at most --timeout seconds for ovs-vswitchd; the removal is stored in the database either way.
                     try
@@ -247,7 +249,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         }
         if (add.Count + keep.Count == 0) return;
         var wanted = new HashSet<string>(add.Concat(keep), StringComparer.Ordinal);
-        var ports = Ovs.GetState().Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
+        var ports = (after ?? Ovs.GetState()).Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
         foreach (var n in _names.Where(wanted.Contains))
         {
             if (!ports.TryGetValue(n, out var port)) continue;
