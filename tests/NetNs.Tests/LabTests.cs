@@ -224,7 +224,7 @@ public class LabCommandTests
         Assert.Equal(new[]
         {
             "--timeout=30", "--db=unix:/tmp/x/db.sock",
-            "--", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "external_ids:netns-lab=wt",
+            "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "external_ids:netns-lab=wt",
             "--", "add-port", "br0", "veth-ns1", "tag=100", "external_ids:netns-lab=wt",
             "--", "add-port", "br0", "veth-ns2", "trunks=100,200", "external_ids:netns-lab=wt",
         }, cmd.Arguments);
@@ -261,9 +261,10 @@ public class LabCommandTests
     }
 
     [Fact]
-    public void Parses_ovs_list_output_captured_here()
+    public void Reads_marks_from_the_ovs_state_captured_here()
     {
-        var (bridges, ports) = LabOvs.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "lab-ovs-list.txt")));
+        var state = NetNs.Core.Ovs.OvsJson.ParseState(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "ovs", "state-lab-marks.json")), "unix:/x");
+        var (bridges, ports) = LabOvs.FromState(state);
         var br = Assert.Single(bridges);
         Assert.Equal(("gbr", "netdev", "golden"), (br.Name, br.DatapathType, br.ExternalIds["netns-lab"]));
         Assert.Equal(3, ports.Count);

@@ -97,8 +97,8 @@ public class OvsCommandsTests
         Assert.Equal(new[]
         {
             "--timeout=3", "--db=unix:/tmp/x/db.sock", "--format=json",
-            "--", "--columns=_uuid,name,datapath_type,ports,fail_mode", "list", "Bridge",
-            "--", "--columns=_uuid,name,interfaces,tag,trunks,vlan_mode", "list", "Port",
+            "--", "--columns=_uuid,name,datapath_type,ports,fail_mode,external_ids", "list", "Bridge",
+            "--", "--columns=_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids", "list", "Port",
             "--", "--columns=_uuid,name,type,ofport,error", "list", "Interface",
         }, c.Arguments);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetNs.Core.Ip;
+using NetNs.Core.Ovs;
 using NetNs.Core.Process;
 
 namespace NetNs.Core.Lab;
@@ -29,18 +30,11 @@ public static class LabMarks
 /// </summary>
 public static class LabCommands
 {
-    /// <summary>The OVS client program.</summary>
-    public const string OvsVsctl = "ovs-vsctl";
-
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Global <c>ovs-vsctl</c> options: a timeout in seconds and, when given, <c>--db=unix:SOCKET</c>.</summary>
-    public static List<string> OvsBase(string? ovsSocket, int timeoutSeconds = 30)
-    {
-        var a = new List<string> { "--timeout=" + I(timeoutSeconds) };
-        if (!string.IsNullOrEmpty(ovsSocket)) a.Add("--db=unix:" + ovsSocket);
-        return a;
-    }
+    /// <summary>The OVS setting of a lab: <c>unix:SOCKET</c> (null: the system database) and ovs-vsctl's timeout in seconds.</summary>
+    public static OvsConnection Connection(string? ovsSocket, int timeoutSeconds = 30) =>
+        new(string.IsNullOrEmpty(ovsSocket) ? null : "unix:" + ovsSocket, timeoutSeconds);
 
     /// <summary>
     /// Lines of the root-namespace batch, each paired with the object it concerns (for error messages): every
@@ -127,20 +121,19 @@ public static class LabCommands
     {
         if (d.Bridges.Count == 0) return null;
         var mark = $"external_ids:{LabMarks.ExternalIdKey}={Quote(d.Name)}";
-        var a = OvsBase(ovsSocket);
+        var ops = new List<IReadOnlyList<string>>();
         foreach (var b in d.Bridges)
         {
-            a.AddRange(new[] { "--", "add-br", b.Name });
-            a.AddRange(new[] { "--", "set", "bridge", b.Name, "datapath_type=" + datapaths[b.Name], mark });
+            ops.Add(new[] { "add-br", b.Name });
+            ops.Add(new[] { "set", "bridge", b.Name, "datapath_type=" + datapaths[b.Name], mark });
         }
         foreach (var l in d.Links.Where(l => l.IsBridgeLink))
         {
-            a.AddRange(new[] { "--", "add-port", l.Bridge!, l.PeerName });
-            if (l.Tag is { } tag) a.Add("tag=" + I(tag));
-            if (l.Trunk.Count > 0) a.Add("trunks=" + string.Join(",", l.Trunk.Select(I)));
-            a.Add(mark);
+            var vlan = l.Tag is { } tag ? new[] { "tag=" + I(tag) }
+                : l.Trunk.Count > 0 ? new[] { "trunks=" + string.Join(",", l.Trunk.Select(I)) } : Array.Empty<string>();
+            ops.Add(new[] { "add-port", l.Bridge!, l.PeerName }.Concat(vlan).Append(mark).ToList());
         }
-        return new ToolCommand(OvsVsctl, a);
+        return OvsCommands.Transaction(Connection(ovsSocket), ops);
     }
 
     /// <summary>
@@ -149,11 +142,9 @@ public static class LabCommands
     /// </summary>
     public static ToolCommand? OvsTeardown(IEnumerable<string> bridges, IEnumerable<string> ports, string? ovsSocket)
     {
-        var a = OvsBase(ovsSocket);
-        var any = false;
-        foreach (var p in ports) { a.AddRange(new[] { "--", "--if-exists", "del-port", p }); any = true; }
-        foreach (var b in bridges) { a.AddRange(new[] { "--", "--if-exists", "del-br", b }); any = true; }
-        return any ? new ToolCommand(OvsVsctl, a) : null;
+        var ops = ports.Select(p => (IReadOnlyList<string>)new[] { "--if-exists", "del-port", p })
+            .Concat(bridges.Select(b => (IReadOnlyList<string>)new[] { "--if-exists", "del-br", b })).ToList();
+        return ops.Count == 0 ? null : OvsCommands.Transaction(Connection(ovsSocket), ops);
     }
 
     /// <summary>

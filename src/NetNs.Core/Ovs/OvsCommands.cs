@@ -17,10 +17,10 @@ public static class OvsCommands
     public const string Ethtool = "ethtool";
 
     /// <summary>Columns read from the Bridge table.</summary>
-    public const string BridgeColumns = "_uuid,name,datapath_type,ports,fail_mode";
+    public const string BridgeColumns = "_uuid,name,datapath_type,ports,fail_mode,external_ids";
 
     /// <summary>Columns read from the Port table.</summary>
-    public const string PortColumns = "_uuid,name,interfaces,tag,trunks,vlan_mode";
+    public const string PortColumns = "_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids";
 
     /// <summary>Columns read from the Interface table.</summary>
     public const string InterfaceColumns = "_uuid,name,type,ofport,error";

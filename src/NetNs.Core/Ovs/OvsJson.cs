@@ -4,10 +4,10 @@ using NetNs.Core.Models;
 namespace NetNs.Core.Ovs;
 
 /// <summary>A row of the OVSDB Bridge table.</summary>
-public sealed record OvsBridgeRow(string Uuid, string Name, string DatapathType, IReadOnlyList<string> PortUuids, string? FailMode);
+public sealed record OvsBridgeRow(string Uuid, string Name, string DatapathType, IReadOnlyList<string> PortUuids, string? FailMode, IReadOnlyDictionary<string, string> ExternalIds);
 
 /// <summary>A row of the OVSDB Port table.</summary>
-public sealed record OvsPortRow(string Uuid, string Name, IReadOnlyList<string> InterfaceUuids, int? Tag, IReadOnlyList<int> Trunks, string? VlanMode);
+public sealed record OvsPortRow(string Uuid, string Name, IReadOnlyList<string> InterfaceUuids, int? Tag, IReadOnlyList<int> Trunks, string? VlanMode, IReadOnlyDictionary<string, string> ExternalIds);
 
 /// <summary>A row of the OVSDB Interface table.</summary>
 public sealed record OvsInterfaceRow(string Uuid, string Name, string Type, int? OfPort, string? Error);
@@ -165,9 +165,9 @@ public static class OvsJson
     private static OvsState StateFromRows(List<List<Dictionary<string, JsonElement>>> t, string database)
     {
         var bridges = t[0].Select(r => new OvsBridgeRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "datapath_type") ?? "",
-            Uuids(r, "ports"), Str(r, "fail_mode"))).ToList();
+            Uuids(r, "ports"), Str(r, "fail_mode"), Map(r, "external_ids"))).ToList();
         var ports = t[1].Select(r => new OvsPortRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Uuids(r, "interfaces"),
-            Int(r, "tag"), Ints(r, "trunks").OrderBy(x => x).ToList(), Str(r, "vlan_mode"))).ToList();
+            Int(r, "tag"), Ints(r, "trunks").OrderBy(x => x).ToList(), Str(r, "vlan_mode"), Map(r, "external_ids"))).ToList();
         var ifaces = t[2].Select(r => new OvsInterfaceRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "type") ?? "",
             Int(r, "ofport"), Str(r, "error"))).ToList();
         return new OvsState(bridges, ports, ifaces, database);
@@ -227,5 +227,18 @@ public static class OvsJson
         return Atoms(c)
             .Where(e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[1].ValueKind == JsonValueKind.String)
             .Select(e => e[1].GetString()!).ToList();
+    }
+
+    /// <summary>A string-to-string map column (<c>["map",[[k,v],…]]</c>, e.g. <c>external_ids</c>); empty when absent.</summary>
+    public static Dictionary<string, string> Map(Dictionary<string, JsonElement> row, string column)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Cell(row, column) is { ValueKind: JsonValueKind.Array } c && c.GetArrayLength() == 2 && c[0].ValueKind == JsonValueKind.String && c[0].GetString() == "map")
+        {
+            foreach (var kv in c[1].EnumerateArray())
+                if (kv.ValueKind == JsonValueKind.Array && kv.GetArrayLength() == 2 && kv[0].ValueKind == JsonValueKind.String)
+                    d[kv[0].GetString()!] = kv[1].ValueKind == JsonValueKind.String ? kv[1].GetString()! : kv[1].GetRawText();
+        }
+        return d;
     }
 }
