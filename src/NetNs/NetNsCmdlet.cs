@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetNs.Core.Validation;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Native;
@@ -133,4 +134,23 @@ public abstract class NetNsCmdlet : PSCmdlet
 
     /// <summary>Normalises a namespace argument: null and whitespace mean the root namespace ("").</summary>
     protected static string NormalizeNamespace(string? ns) => string.IsNullOrWhiteSpace(ns) ? string.Empty : ns;
+
+    /// <summary>
+    /// Writes the items whose namespace matches <paramref name="namespacePattern"/> (only when -Namespace was given; ""
+    /// = root namespace) and whose interface matches <paramref name="interfacePattern"/> (when not empty); wildcards
+    /// allowed in both. An invalid pattern is an InvalidArgument error and writes nothing.
+    /// </summary>
+    protected void WriteMatching<T>(IEnumerable<T> items, string? namespacePattern, string? interfacePattern, Func<T, string> namespaceOf, Func<T, string> interfaceOf)
+    {
+        if (!string.IsNullOrEmpty(namespacePattern) && !Try(() => Validate.NamespacePattern(namespacePattern, "Namespace"))) return;
+        if (!string.IsNullOrEmpty(interfacePattern) && !Try(() => Validate.InterfacePattern(interfacePattern, "Interface"))) return;
+        var ns = MyInvocation.BoundParameters.ContainsKey("Namespace") ? new WildcardPattern(NormalizeNamespace(namespacePattern)) : null;
+        var ifp = string.IsNullOrEmpty(interfacePattern) ? null : new WildcardPattern(interfacePattern);
+        foreach (var item in items)
+        {
+            if (ns is not null && !ns.IsMatch(namespaceOf(item))) continue;
+            if (ifp is not null && !ifp.IsMatch(interfaceOf(item))) continue;
+            WriteObject(item);
+        }
+    }
 }

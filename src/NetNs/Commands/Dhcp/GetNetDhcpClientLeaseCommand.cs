@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using NetNs.Core.Validation;
 using NetNs.Core.Dhcp;
 using NetNs.Core.Models;
 
@@ -29,17 +28,6 @@ public sealed class GetNetDhcpClientLeaseCommand : NetNsCmdlet
     public string? Interface { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        if (!string.IsNullOrEmpty(Namespace) && !Try(() => Validate.NamespacePattern(Namespace, "Namespace"))) return;
-        if (!string.IsNullOrEmpty(Interface) && !Try(() => Validate.InterfacePattern(Interface, "Interface"))) return;
-        var ns = MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? new WildcardPattern(NormalizeNamespace(Namespace)) : null;
-        var ifp = string.IsNullOrEmpty(Interface) ? null : new WildcardPattern(Interface);
-        foreach (var c in DhcpClientManager.GetClients())
-        {
-            if (ns is not null && !ns.IsMatch(c.Namespace)) continue;
-            if (ifp is not null && !ifp.IsMatch(c.Interface)) continue;
-            WriteObject(c);
-        }
-    }
+    protected override void ProcessRecord() =>
+        WriteMatching(DhcpClientManager.GetClients(), Namespace, Interface, x => x.Namespace, x => x.Interface);
 }
