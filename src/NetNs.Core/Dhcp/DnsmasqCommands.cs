@@ -5,63 +5,21 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Dhcp;
 
 /// <summary>What a dnsmasq DHCP server is started with (see <see cref="DnsmasqCommands.Start"/>).</summary>
-public sealed class DnsmasqSettings
-{
-    /// <summary>Creates settings.</summary>
-    public DnsmasqSettings(string @namespace, string @interface, string rangeStart, string rangeEnd, string netmask, TimeSpan leaseTime,
-        string? router, IReadOnlyList<string> dnsServer, IReadOnlyList<KeyValuePair<string, string>> staticLease,
-        string pidFile, string leaseFile, string logFile)
-    {
-        Namespace = @namespace;
-        Interface = @interface;
-        RangeStart = rangeStart;
-        RangeEnd = rangeEnd;
-        Netmask = netmask;
-        LeaseTime = leaseTime;
-        Router = router;
-        DnsServer = dnsServer;
-        StaticLease = staticLease;
-        PidFile = pidFile;
-        LeaseFile = leaseFile;
-        LogFile = logFile;
-    }
-
-    /// <summary>Namespace ("" = root).</summary>
-    public string Namespace { get; }
-
-    /// <summary>Interface to serve.</summary>
-    public string Interface { get; }
-
-    /// <summary>First address of the range.</summary>
-    public string RangeStart { get; }
-
-    /// <summary>Last address of the range.</summary>
-    public string RangeEnd { get; }
-
-    /// <summary>Subnet mask handed out.</summary>
-    public string Netmask { get; }
-
-    /// <summary>Lease time (whole seconds are used).</summary>
-    public TimeSpan LeaseTime { get; }
-
-    /// <summary>Router option, or null.</summary>
-    public string? Router { get; }
-
-    /// <summary>DNS server option values.</summary>
-    public IReadOnlyList<string> DnsServer { get; }
-
-    /// <summary>Static leases, MAC to IP.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> StaticLease { get; }
-
-    /// <summary>--pid-file.</summary>
-    public string PidFile { get; }
-
-    /// <summary>--dhcp-leasefile.</summary>
-    public string LeaseFile { get; }
-
-    /// <summary>--log-facility (a file).</summary>
-    public string LogFile { get; }
-}
+/// <param name="Namespace">Namespace ("" = root).</param>
+/// <param name="Interface">Interface to serve.</param>
+/// <param name="RangeStart">First address of the range.</param>
+/// <param name="RangeEnd">Last address of the range.</param>
+/// <param name="Netmask">Subnet mask handed out.</param>
+/// <param name="LeaseTime">Lease time (whole seconds are used).</param>
+/// <param name="Router">Router option, or null.</param>
+/// <param name="DnsServer">DNS server option values.</param>
+/// <param name="StaticLease">Static leases, MAC to IP.</param>
+/// <param name="PidFile">--pid-file.</param>
+/// <param name="LeaseFile">--dhcp-leasefile.</param>
+/// <param name="LogFile">--log-facility (a file).</param>
+public sealed record DnsmasqSettings(string Namespace, string Interface, string RangeStart, string RangeEnd, string Netmask, TimeSpan LeaseTime,
+    string? Router, IReadOnlyList<string> DnsServer, IReadOnlyList<KeyValuePair<string, string>> StaticLease,
+    string PidFile, string LeaseFile, string LogFile);
 
 /// <summary>
 /// Builds argv for dnsmasq(8) as a DHCP-only server (Debian <c>dnsmasq-base</c>) run inside a namespace with
