@@ -45,8 +45,11 @@ function Invoke-Measured([string] $File, [string[]] $Arguments) {
     } finally { Remove-Item $memFile -ErrorAction Ignore }
 }
 
+# Names of this bench run carry a random token, so that two benches (or a test run) on one machine never meet.
+$token = -join (1..3 | ForEach-Object { [char](Get-Random -Minimum 97 -Maximum 123) })
+
 function Invoke-Run([string] $Name, [int] $N, [int] $Run, $Ovs) {
-    $p = "b$($letters[$Name])$Run" + 'h'
+    $p = "b$($letters[$Name])$Run$token" + 'h'
     if ($Name -in 'Lab', 'Pipeline') {
         $r = Invoke-Measured $exe ($pwshArgs + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'NetNsRun.ps1'),
                 '-Method', $Name, '-N', $N, '-Prefix', $p, '-SwitchNamespace', $Ovs.Namespace, '-OvsSocket', $Ovs.Socket, '-ModulePath', $ModulePath))
@@ -73,10 +76,10 @@ function Get-Median([double[]] $v) {
     return ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2
 }
 
-# Removes whatever a failed run left (names start with the bench prefixes).
+# Removes whatever a failed run of THIS bench left (names carry its token; the switch-side ends live in its own OVS namespace).
 function Clear-Bench($Ovs) {
-    foreach ($ns in @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -match '^b[lpto]\d+h\d+$' })) { & ip netns del $ns 2>$null }
-    foreach ($f in Get-ChildItem /run/netns-ps/labs -Filter 'bench-b*.json' -ErrorAction Ignore) { Remove-Item $f.FullName }
+    foreach ($ns in @(& ip netns list | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -cmatch "^b[lpto]\d+${token}h\d+$" })) { & ip netns del $ns 2>$null }
+    foreach ($f in Get-ChildItem /run/netns-ps/labs -Filter "bench-b*${token}h.json" -ErrorAction Ignore) { Remove-Item $f.FullName }
 }
 
 $results = [System.Collections.Generic.List[object]]::new()

@@ -73,13 +73,12 @@ Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
     }
 }
 
-Describe 'The add-port transaction over OVSDB JSON-RPC (OvsDbWriter)' {
+Describe 'Changes over OVSDB JSON-RPC (OvsClient with OvsDbWriter)' {
     BeforeAll {
         $script:conn = [NetNs.Core.Ovs.OvsConnection]::new("unix:$($ovs.Socket)", 5, $sw)
         function Get-PortNames { @(& ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --columns=name --bare list Port | Where-Object { $_ }) | Sort-Object }
-        function Invoke-AddPorts([string] $Bridge, [string[]] $Ports) {
-            [NetNs.Core.Ovs.OvsDbWriter]::TryAddPorts($conn, $Bridge, $Ports, $null, 'NetNs test', $null, [Threading.CancellationToken]::None)
-        }
+        $script:client = [NetNs.Core.Ovs.OvsClient]::new([NetNs.Core.Process.CliWrapToolRunner]::new(), $conn, [Threading.CancellationToken]::None)
+        function Invoke-AddPorts([string] $Bridge, [string[]] $Ports) { $client.AddPorts($Bridge, $Ports, $null) }
         function Get-InnerNetNsException($ErrorRecord) {
             $x = $ErrorRecord.Exception
             while ($x -and $x -isnot [NetNs.Core.Errors.NetNsException]) { $x = $x.InnerException }
@@ -111,13 +110,12 @@ Describe 'The add-port transaction over OVSDB JSON-RPC (OvsDbWriter)' {
         $end = New-TestName 've'
         & ip -n $sw link add $end type veth peer name "$end-p"
         try {
-            $r = Invoke-AddPorts $br @($end)
-            $r.Failed.Count | Should -Be 0
-            $i = $r.State.InterfaceRows | Where-Object Name -EQ $end
+            $state = Invoke-AddPorts $br @($end)
+            $i = $state.InterfaceRows | Where-Object Name -EQ $end
             $i.OfPort | Should -BeGreaterThan 0
             [int](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Interface $end ofport) | Should -Be $i.OfPort
             [long](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Open_vSwitch . cur_cfg) | Should -Be ([long](& ovs-vsctl "--db=unix:$($ovs.Socket)" get Open_vSwitch . next_cfg))
-            (& ovsdb-tool show-log $ovs.Db | Select-Object -Last 3) -join "`n" | Should -Match '"NetNs test"'
+            (& ovsdb-tool show-log $ovs.Db | Select-Object -Last 3) -join "`n" | Should -Match "NetNs: ovs-vsctl .*add-port $br $end" 
         } finally {
             & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --if-exists del-port $br $end
             & ip -n $sw link del $end 2>$null
@@ -127,7 +125,6 @@ Describe 'The add-port transaction over OVSDB JSON-RPC (OvsDbWriter)' {
     It 'removes the ports again and says ConnectPortFailed naming the device when ovs-vswitchd cannot open it' {
         $ghost = New-TestName 'ghost'
         $before = Get-PortNames
-        $client = [NetNs.Core.Ovs.OvsClient]::new([NetNs.Core.Process.CliWrapToolRunner]::new(), $conn, [Threading.CancellationToken]::None)
         $err = $null
         try { $client.AddPorts($br, [string[]]@($ghost), $null) } catch { $err = Get-InnerNetNsException $_ }
         $err.ErrorId | Should -Be 'ConnectPortFailed'
@@ -156,5 +153,60 @@ Describe 'The add-port transaction over OVSDB JSON-RPC (OvsDbWriter)' {
             & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 --if-exists del-port $br $end
             & ip -n $sw link del $end 2>$null
         }
+    }
+
+    It 'sets VLANs, disconnects ports and removes bridges in process too, each read back with ovs-vsctl' {
+        $b2 = New-TestName 'swb'
+        $end = New-TestName 've'
+        & ip -n $sw link add $end type veth peer name "$end-p"
+        try {
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 add-br $b2 -- set bridge $b2 datapath_type=netdev -- add-port $b2 $end
+            $v = @(Set-OvsVlan -Name $end -Trunk 10, 20 -NativeVlan 10 -Verbose 4>&1)
+            $lines = @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'ovs-vsctl *' } | ForEach-Object Message)
+            @($lines | Where-Object { $_ -notlike '*(in process*' }).Count | Should -Be 0
+            @($lines | Where-Object { $_ -like "*set Port $end *(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end tag | Should -Be '10'
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end trunks | Should -Be '[10, 20]'
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end vlan_mode | Should -Be 'native-untagged'
+            Set-OvsVlan -Name $end -Tag 300 | Out-Null
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end trunks | Should -Be '[]'
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end tag | Should -Be '300'
+            Set-OvsVlan -Name $end -Untagged | Out-Null
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end tag | Should -Be '[]'
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port $end vlan_mode | Should -Be '[]'
+
+            $v = @(Disconnect-OvsPort -Name $end -Verbose 4>&1)
+            @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "ovs-vsctl *del-port $b2 $end*(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
+            @(& ovs-vsctl "--db=unix:$($ovs.Socket)" list-ports $b2).Count | Should -Be 0
+            @(& ovs-vsctl "--db=unix:$($ovs.Socket)" --bare --columns=name find Interface "name=$end").Count | Should -Be 0
+
+            $v = @(Remove-OvsBridge -Name $b2 -Confirm:$false -Verbose 4>&1)
+            @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "ovs-vsctl *del-br $b2*(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" br-exists $b2
+            $LASTEXITCODE | Should -Be 2
+        } finally {
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 --if-exists del-br $b2
+            & ip -n $sw link del $end 2>$null
+        }
+    }
+
+    It 'refuses a missing port with PortNotFound and changes nothing (del-port checks first, the VLAN update aborts on its wait)' {
+        $ghost = New-TestName 'ghost'
+        $tagBefore = & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port "v$h1" tag
+        $err = $null
+        try { $client.SetVlan([string[]]@("v$h1", $ghost), [NetNs.Core.Ovs.OvsVlan]::Create(777, $null, $null, $false, $null)) } catch { $err = Get-InnerNetNsException $_ }
+        $err.ErrorId | Should -Be 'PortNotFound'
+        $err.Target | Should -Be $ghost
+        & ovs-vsctl "--db=unix:$($ovs.Socket)" get Port "v$h1" tag | Should -Be $tagBefore
+        $before = Get-PortNames
+        $list = [Collections.Generic.List[ValueTuple[string, string]]]::new()
+        $list.Add([ValueTuple]::Create($br, "v$h1")); $list.Add([ValueTuple]::Create($br, $ghost))
+        $err = $null
+        try { $client.RemovePorts($list) } catch { $err = Get-InnerNetNsException $_ }
+        $err.ErrorId | Should -Be 'PortNotFound'
+        Get-PortNames | Should -Be $before
+        # The lab teardown's form skips what does not exist.
+        $client.RemoveIfExist([string[]]@((New-TestName 'nobr')), [string[]]@($ghost))
+        Get-PortNames | Should -Be $before
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
+using NetNs.Core.Ovs;
 using NetNs.Core.Native;
 using NetNs.Core.Process;
 
@@ -220,9 +221,14 @@ public sealed class LabBuilder
                 try { dhcp.Stop(d.Name, s, _ct); }
                 catch (NetNsException ex) { errors.Add(ex); }
             }
-        Task<ToolResult>? ovs = null;
-        if (d.Bridges.Count > 0 && LabCommands.OvsTeardown(d.Bridges.Select(b => b.Name), Array.Empty<string>(), r.OvsSocket) is { } ovsCmd)
-            ovs = Task.Run(() => Run(ovsCmd), _ct);
+        // The bridges (with their ports) go in one OVS transaction, alongside the kernel part.
+        Task? ovs = null;
+        if (d.Bridges.Count > 0)
+        {
+            var client = new OvsClient(_runner, LabCommands.Connection(r.OvsSocket), _ct);
+            var bridges = d.Bridges.Select(b => b.Name).ToList();
+            ovs = Task.Run(() => client.RemoveIfExist(bridges, Array.Empty<string>()), _ct);
+        }
         var mark = LabMarks.Alias(d.Name);
         var switchEnds = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToHashSet(StringComparer.Ordinal);
         var existingNs = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
@@ -250,8 +256,8 @@ public sealed class LabBuilder
         }
         if (ovs is not null)
         {
-            var res = ovs.GetAwaiter().GetResult();
-            Collect(res, "LabRemoveFailed", d.Name, errors);
+            try { ovs.GetAwaiter().GetResult(); }
+            catch (NetNsException ex) { errors.Add(ex); }
         }
         var left = d.Namespaces.Select(n => n.Name).Where(IpClient.NamespaceExists).ToList();
         if (left.Count > 0)

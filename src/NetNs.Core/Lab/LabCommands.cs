@@ -140,12 +140,8 @@ public static class LabCommands
     /// One <c>ovs-vsctl</c> transaction removing the lab's bridges (with their ports) and stray ports, each
     /// with <c>--if-exists</c>. Null when there is nothing to remove.
     /// </summary>
-    public static ToolCommand? OvsTeardown(IEnumerable<string> bridges, IEnumerable<string> ports, string? ovsSocket)
-    {
-        var ops = ports.Select(p => (IReadOnlyList<string>)new[] { "--if-exists", "del-port", p })
-            .Concat(bridges.Select(b => (IReadOnlyList<string>)new[] { "--if-exists", "del-br", b })).ToList();
-        return ops.Count == 0 ? null : OvsCommands.Transaction(Connection(ovsSocket), ops);
-    }
+    public static ToolCommand? OvsTeardown(IEnumerable<string> bridges, IEnumerable<string> ports, string? ovsSocket) =>
+        OvsCommands.Teardown(Connection(ovsSocket), bridges, ports);
 
     /// <summary>
     /// <c>ip -force -batch -</c> in the root namespace deleting root-namespace veth ends (which takes their peers

@@ -99,10 +99,10 @@ public sealed class LabSweeper
                 var item = new NetLabSweepItem(lab ?? "", "Port", "", p.Name, "no live lab record");
                 if (Orphan(lab) && Ok(item)) { delPort.Add(p.Name); removed.Add(item); }
             }
-            if (LabCommands.OvsTeardown(delBr, delPort, socket) is { } cmd)
+            try { new Ovs.OvsClient(_runner, LabCommands.Connection(socket), _ct).RemoveIfExist(delBr, delPort); }
+            catch (NetNsException ex)
             {
-                var res = _runner.Run(cmd, _ct);
-                if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", socket ?? "db.sock", "Cannot remove orphan OVS objects"));
+                Warn?.Invoke(new NetNsException("LabSweepFailed", ex.Category, $"Cannot remove orphan OVS objects at {socket ?? "the system database"}: {ex.Message}", socket ?? "db.sock", ex));
             }
         }
 

@@ -175,8 +175,67 @@ public sealed class OvsClient
     /// <summary>Removes a bridge and its ports (<c>del-br</c>). Throws <c>BridgeNotFound</c> when it does not exist.</summary>
     public void RemoveBridge(string name)
     {
-        Run(OvsCommands.DeleteBridge(Connection, name)).ThrowIfFailed("RemoveBridgeFailed", name, $"Cannot remove Open vSwitch bridge '{name}'",
+        var cmd = OvsCommands.DeleteBridge(Connection, name);
+        var done = TryInProcess(cmd, "RemoveBridgeFailed", name, session =>
+        {
+            var uuid = OvsDbReader.ReadState(session, Connection.EffectiveDatabase).FindBridge(name)?.Uuid ?? throw BridgeNotFound(name, "Name");
+            return OvsDbWriter.DeleteBridgeOperations(new[] { uuid });
+        }, f => new NetNsException("RemoveBridgeFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove Open vSwitch bridge '{name}': OVSDB refused the transaction ({f.Error}{(f.Details is null ? "" : ": " + f.Details)}).", name));
+        if (done is not null) return;
+        Run(cmd).ThrowIfFailed("RemoveBridgeFailed", name, $"Cannot remove Open vSwitch bridge '{name}'",
             (NetNsErrorCategory.ObjectNotFound, "BridgeNotFound"));
+    }
+
+    /// <summary>
+    /// Removes the bridges (with their ports) and the ports (from whichever bridge holds them) that exist, in ONE transaction,
+    /// like <c>ovs-vsctl --if-exists del-port P -- --if-exists del-br B</c> (<see cref="OvsCommands.Teardown"/>); what does not
+    /// exist is skipped. In process over a unix socket, else that ovs-vsctl command.
+    /// </summary>
+    /// <exception cref="NetNsException"><c>RemoveOvsObjectsFailed</c>, or the fatal <c>OvsUnreachable</c> / <c>OvsTimeout</c>.</exception>
+    public void RemoveIfExist(IReadOnlyList<string> bridges, IReadOnlyList<string> ports)
+    {
+        if (OvsCommands.Teardown(Connection, bridges, ports) is not { } cmd) return;
+        var target = bridges.Count > 0 ? bridges[0] : ports[0];
+        var done = TryInProcess(cmd, "RemoveOvsObjectsFailed", target, session =>
+        {
+            var state = OvsDbReader.ReadState(session, Connection.EffectiveDatabase);
+            var gone = new HashSet<string>(bridges, StringComparer.Ordinal);
+            var bridgeUuids = state.BridgeRows.Where(b => gone.Contains(b.Name)).Select(b => b.Uuid).ToList();
+            var portRows = ports.Distinct(StringComparer.Ordinal)
+                .Select(p => (Bridge: state.BridgeOfPort(p), Row: state.PortRows.FirstOrDefault(r => r.Name == p)))
+                .Where(x => x.Bridge is not null && x.Row is not null && !gone.Contains(x.Bridge))
+                .Select(x => (x.Bridge!, x.Row!.Name, x.Row.Uuid)).ToList();
+            var ops = new List<object>();
+            if (portRows.Count > 0) ops.AddRange(OvsDbWriter.DeletePortOperations(portRows, mustExist: false));
+            if (bridgeUuids.Count > 0) ops.AddRange(OvsDbWriter.DeleteBridgeOperations(bridgeUuids));
+            return ops;
+        }, f => new NetNsException("RemoveOvsObjectsFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove {string.Join(", ", bridges.Concat(ports))}: OVSDB refused the transaction ({f.Error}).", target));
+        if (done is not null) return;
+        Run(cmd).ThrowIfFailed("RemoveOvsObjectsFailed", target, $"Cannot remove {string.Join(", ", bridges.Concat(ports))}");
+    }
+
+    /// <summary>
+    /// Runs a change in process (<see cref="OvsDbWriter.TryCommit"/>) when the real runner is in use, showing
+    /// <paramref name="equivalent"/> in -Verbose with <see cref="InProcessMark"/>. Null when it could not connect before sending
+    /// anything (or a scripted runner is in use): the caller runs <paramref name="equivalent"/> instead.
+    /// </summary>
+    private OvsDbWriter.CommitResult? TryInProcess(ToolCommand equivalent, string errorId, object target,
+        Func<OvsDbSession, IReadOnlyList<object>> operations, Func<(int Index, string Error, string? Details), NetNsException> refused)
+    {
+        if (_runner is not CliWrapToolRunner) return null;
+        try
+        {
+            return OvsDbWriter.TryCommit(Connection, operations, "NetNs: " + equivalent, refused, () => _runner.CommandStarting?.Invoke(equivalent + InProcessMark), _ct);
+        }
+        catch (TimeoutException)
+        {
+            throw TimeoutError(equivalent + InProcessMark);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new NetNsException(errorId, NetNsErrorCategory.ConnectionError,
+                $"The Open vSwitch database at {Connection.EffectiveDatabase} broke off the exchange ({ex.Message}) while NetNs ran the equivalent of '{equivalent}'; the change may have been stored.", target, ex);
+        }
     }
 
     /// <summary>
@@ -191,31 +250,18 @@ public sealed class OvsClient
         if (ports.Count == 0) return null;
         var cmd = OvsCommands.AddPorts(Connection, bridge, ports, vlan);
         string what() => ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports";
-        if (_runner is CliWrapToolRunner)
+        var done = TryInProcess(cmd, "ConnectPortFailed", bridge, _ => OvsDbWriter.AddPortOperations(bridge, ports, vlan),
+            f => OvsDbWriter.AddPortsError(f, bridge, ports, Connection.EffectiveDatabase));
+        if (done is not null)
         {
-            OvsDbWriter.AddPortsResult? done;
-            try
-            {
-                done = OvsDbWriter.TryAddPorts(Connection, bridge, ports, vlan, "NetNs: " + cmd, () => _runner.CommandStarting?.Invoke(cmd + InProcessMark), _ct);
-            }
-            catch (TimeoutException)
-            {
-                throw TimeoutError(cmd + InProcessMark);
-            }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new NetNsException("ConnectPortFailed", NetNsErrorCategory.ConnectionError,
-                    $"Cannot add {what()} to bridge '{bridge}': the Open vSwitch database at {Connection.EffectiveDatabase} broke off the exchange ({ex.Message}); the change may have been stored (Get-OvsPort -Bridge {bridge} shows it).", bridge, ex);
-            }
-            if (done is not null)
-            {
-                if (done.Failed.Count == 0) return done.State;
-                Run(OvsCommands.DeletePorts(Connection, ports.Select(p => (bridge, p)).ToList(), ifExists: true));
-                var first = done.Failed[0];
-                var text = string.Join("; ", done.Failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"));
-                throw new NetNsException("ConnectPortFailed", KernelErrors.Classify(first.Error ?? ""),
-                    $"Cannot add {what()} to bridge '{bridge}': {text}. The ports were removed again; see the ovs-vswitchd log.", first.Name);
-            }
+            var names = new HashSet<string>(ports, StringComparer.Ordinal);
+            var failed = done.State.InterfaceRows.Where(i => names.Contains(i.Name) && i.OfPort == -1).ToList();
+            if (failed.Count == 0) return done.State;
+            // ovs-vswitchd could not open a device (ofport -1): take the new ports out again, as after a failed ovs-vsctl.
+            RemoveIfExist(Array.Empty<string>(), ports);
+            var text = string.Join("; ", failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"));
+            throw new NetNsException("ConnectPortFailed", KernelErrors.Classify(failed[0].Error ?? ""),
+                $"Cannot add {what()} to bridge '{bridge}': {text}. The ports were removed again; see the ovs-vswitchd log.", failed[0].Name);
         }
         var r = Run(cmd);
         if (r.Succeeded) return null;
@@ -237,19 +283,39 @@ public sealed class OvsClient
     public static bool StoredDespiteFailure(ToolResult r) =>
         !r.Succeeded && r.StandardError.Contains("Error detected while setting up", StringComparison.Ordinal);
 
-    /// <summary>Removes ports in ONE transaction (<c>del-port BR P -- …</c>).</summary>
+    /// <summary>Removes ports in ONE transaction (<c>del-port BR P -- …</c>). Throws <c>PortNotFound</c> when one is not on its bridge (nothing removed then).</summary>
     public void RemovePorts(IReadOnlyList<(string Bridge, string Port)> ports)
     {
         if (ports.Count == 0) return;
-        Run(OvsCommands.DeletePorts(Connection, ports)).ThrowIfFailed("DisconnectPortFailed", ports[0].Port,
+        var cmd = OvsCommands.DeletePorts(Connection, ports);
+        var done = TryInProcess(cmd, "DisconnectPortFailed", ports[0].Port, session =>
+        {
+            var state = OvsDbReader.ReadState(session, Connection.EffectiveDatabase);
+            return OvsDbWriter.DeletePortOperations(ports.Select(p =>
+            {
+                var row = state.PortRows.FirstOrDefault(r => r.Name == p.Port);
+                if (row is null || state.BridgeOfPort(p.Port) != p.Bridge) throw PortNotFound(p.Port, p.Bridge);
+                return (p.Bridge, p.Port, row.Uuid);
+            }).ToList(), mustExist: true);
+        }, f => f.Index < ports.Count
+            ? PortNotFound(ports[f.Index].Port, ports[f.Index].Bridge)
+            : new NetNsException("DisconnectPortFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove port(s) {string.Join(", ", ports.Select(p => p.Bridge + "/" + p.Port))}: OVSDB refused the transaction ({f.Error}).", ports[0].Port));
+        if (done is not null) return;
+        Run(cmd).ThrowIfFailed("DisconnectPortFailed", ports[0].Port,
             $"Cannot remove port(s) {string.Join(", ", ports.Select(p => p.Bridge + "/" + p.Port))}", (NetNsErrorCategory.ObjectNotFound, "PortNotFound"));
     }
 
-    /// <summary>Sets the VLAN role of ports in ONE transaction.</summary>
+    /// <summary>Sets the VLAN role of ports in ONE transaction. Throws <c>PortNotFound</c> when one does not exist (nothing changed then).</summary>
     public void SetVlan(IReadOnlyList<string> ports, OvsVlan vlan)
     {
         if (ports.Count == 0) return;
-        Run(OvsCommands.SetVlan(Connection, ports, vlan)).ThrowIfFailed("SetVlanFailed", ports[0],
+        var cmd = OvsCommands.SetVlan(Connection, ports, vlan);
+        var done = TryInProcess(cmd, "SetVlanFailed", ports[0], _ => OvsDbWriter.SetVlanOperations(ports, vlan),
+            f => f.Index < 2 * ports.Count && f.Index % 2 == 0
+                ? PortNotFound(ports[f.Index / 2])
+                : new NetNsException("SetVlanFailed", NetNsErrorCategory.InvalidOperation, $"Cannot set {vlan} on port(s) {string.Join(", ", ports)}: OVSDB refused the transaction ({f.Error}{(f.Details is null ? "" : ": " + f.Details)}).", ports[0]));
+        if (done is not null) return;
+        Run(cmd).ThrowIfFailed("SetVlanFailed", ports[0],
             $"Cannot set {vlan} on port(s) {string.Join(", ", ports)}", (NetNsErrorCategory.ObjectNotFound, "PortNotFound"));
     }
 

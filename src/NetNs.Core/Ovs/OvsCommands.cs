@@ -90,6 +90,17 @@ public static class OvsCommands
             ? new[] { "--if-exists", "del-port", p.Bridge, p.Port }
             : new[] { "del-port", p.Bridge, p.Port })));
 
+    /// <summary>
+    /// <c>-- --if-exists del-port P … -- --if-exists del-br B …</c> in one transaction: removes what exists of the ports and
+    /// bridges (a bridge with its ports). Null when both lists are empty.
+    /// </summary>
+    public static ToolCommand? Teardown(OvsConnection connection, IEnumerable<string> bridges, IEnumerable<string> ports)
+    {
+        var ops = ports.Select(p => (IReadOnlyList<string>)new[] { "--if-exists", "del-port", p })
+            .Concat(bridges.Select(b => (IReadOnlyList<string>)new[] { "--if-exists", "del-br", b })).ToList();
+        return ops.Count == 0 ? null : Transaction(connection, ops);
+    }
+
     /// <summary>The operations that give <paramref name="port"/> the VLAN setting (set, then clear what the mode does not use).</summary>
     public static IReadOnlyList<IReadOnlyList<string>> SetVlanOperations(string port, OvsVlan vlan)
     {
