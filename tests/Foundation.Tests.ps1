@@ -221,7 +221,38 @@ Describe 'New-NetNamespace / Get-NetNamespace / Remove-NetNamespace' {
         # Made in process once /run/netns is a shared mount point (ip sets it up the first time): the ip command line is shown either way.
         $v | Where-Object { $_ -eq "ip netns add $n" -or $_ -eq "ip netns add $n   (in process: unshare, bind mount)" } | Should -Not -BeNullOrEmpty
         $v = @(Remove-NetNamespace $n -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
-        $v | Should -Contain "ip netns del $n"
+        # Deleted in process as ip does it (umount, unlink): the ip command line is shown, marked.
+        $v | Should -Contain "ip netns del $n   (in process: umount, unlink)"
+    }
+
+    It 'Remove-NetNamespace starts no process: the namespace, its veths and their peers go, -Verbose shows the in-process marks; 50 times' {
+        # Kept across the loop: a second namespace holding the peer of one veth of the namespace removed.
+        $other = New-Ns
+        New-NetNamespace $other | Out-Null
+        $n = New-Ns; $a = New-If; $b = New-If
+        $c = New-TestName 'fc'; $d = New-TestName 'fd'; $e = New-TestName 'fe'; $f = New-TestName 'ff'
+        for ($i = 0; $i -lt 50; $i++) {
+            New-NetNamespace $n -ErrorAction Stop | Add-VethPair -Name $a -PeerName $b -ErrorAction Stop | Out-Null
+            Add-VethPair -Namespace $n -Name $c -PeerName $d -PeerNamespace $other -ErrorAction Stop | Out-Null
+            # Both ends inside: deleting one takes the other (the second delete finds it gone, ENODEV, ignored).
+            Add-VethPair -Namespace $n -Name $e -PeerName $f -PeerNamespace $n -ErrorAction Stop | Out-Null
+            Test-IpLink '' $b | Should -BeTrue
+            Test-IpLink $other $d | Should -BeTrue
+
+            $v = @(Remove-NetNamespace $n -Verbose -ErrorAction Stop 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message
+            "/run/netns/$n" | Should -Not -Exist
+            (& ip netns list) -match "^$n( |$)" | Should -BeNullOrEmpty
+            Test-IpLink '' $b | Should -BeFalse
+            Test-IpLink $other $d | Should -BeFalse
+            $v | Should -Contain "ip -j -d -n $n link show   (in process: rtnetlink)"
+            $v | Should -Contain "ip -n $n link del dev $a   (in process: rtnetlink)"
+            $v | Should -Contain "ip -n $n link del dev $c   (in process: rtnetlink)"
+            @($v | Where-Object { $_ -like "ip -n $n link del dev *" }).Count | Should -Be 4
+            $v | Should -Contain "ip netns del $n   (in process: umount, unlink)"
+            # Every process NetNs starts is announced on -Verbose without a mark: there is none.
+            @($v | Where-Object { $_ -like 'ip *' -and $_ -notlike '*   (in process: *)' }) | Should -BeNullOrEmpty
+        }
+        Get-IpLinkNames $other | Should -Be @('lo')
     }
 }
 

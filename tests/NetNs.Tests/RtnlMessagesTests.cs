@@ -183,6 +183,59 @@ public class RtnlMessagesTests
     }
 }
 
+public class RtnlDeleteTests
+{
+    [Fact]
+    public void Link_dump_request_is_rtm_getlink_with_nlm_f_dump_and_an_empty_ifinfomsg()
+    {
+        var m = RtnlMessages.GetLinks(4);
+        Assert.Equal(32, m.Length);
+        Assert.Equal(32u, BitConverter.ToUInt32(m, 0));
+        Assert.Equal(18, BitConverter.ToUInt16(m, 4));
+        // NLM_F_REQUEST | NLM_F_DUMP (NLM_F_ROOT | NLM_F_MATCH), no ACK: the dump ends with NLMSG_DONE
+        Assert.Equal(0x301, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(4u, BitConverter.ToUInt32(m, 8));
+        Assert.Equal(new byte[16], m[16..32]);
+    }
+
+    [Fact]
+    public void Link_delete_request_is_rtm_dellink_by_index_with_ack()
+    {
+        var m = RtnlMessages.DeleteLink(5, 42);
+        Assert.Equal(32, m.Length);
+        Assert.Equal(17, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(5, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(5u, BitConverter.ToUInt32(m, 8));
+        Assert.Equal(0, m[16]);
+        Assert.Equal(42, BitConverter.ToInt32(m, 20));
+        Assert.Equal(0u, BitConverter.ToUInt32(m, 24));
+        Assert.Equal(0u, BitConverter.ToUInt32(m, 28));
+    }
+
+    [Fact]
+    public void A_dump_part_with_nlm_f_multi_parses_like_a_single_reply()
+    {
+        // ifinfomsg index 3, IFLA_IFNAME "eth0", IFLA_LINKINFO { IFLA_INFO_KIND "veth" }; flags NLM_F_MULTI
+        var b = new byte[32 + 12 + 16];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)b.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(4), 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(6), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(20), 3);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(32), 9);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(34), 3);
+        System.Text.Encoding.ASCII.GetBytes("eth0").CopyTo(b, 36);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(44), 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(46), 18);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(48), 9);
+        BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(50), 1);
+        System.Text.Encoding.ASCII.GetBytes("veth").CopyTo(b, 52);
+        var l = RtnlMessages.ParseLink(b)!;
+        Assert.Equal(3, l.Index);
+        Assert.Equal("eth0", l.Name);
+        Assert.Equal("veth", l.Kind);
+    }
+}
+
 public class RtnlVethTests
 {
     [Fact]

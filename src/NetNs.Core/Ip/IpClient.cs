@@ -155,7 +155,8 @@ public sealed class IpClient
     /// Removes a namespace so that it is really gone: refuses (<c>NamespaceInUse</c>, ResourceUnavailable) while
     /// processes run inside unless <paramref name="force"/>, which stops them (SIGTERM, then SIGKILL after
     /// <paramref name="killTimeout"/>). Deletes its veth pairs first, so their peers in other namespaces vanish
-    /// before this returns.
+    /// before this returns. With the real runner no process is started (rtnetlink and umount/unlink in process, the
+    /// equivalent <c>ip</c> command lines announced); a scripted runner is given the <c>ip</c> commands.
     /// </summary>
     public void RemoveNamespace(string name, bool force, TimeSpan? killTimeout = null)
     {
@@ -178,13 +179,61 @@ public sealed class IpClient
                     $"Namespace '{name}' still has processes running inside (pids {string.Join(", ", pids)}). Stop them, or use -Force to stop them and remove the namespace.", name);
             StopProcesses(pids, killTimeout ?? TimeSpan.FromSeconds(5));
         }
-        var veths = GetRawLinks(name).Where(l => l.Kind == "veth").Select(l => l.Name).ToList();
-        if (veths.Count > 0)
-            Run(IpCommands.Batch(name, veths.Select(v => new[] { "link", "del", "dev", v }), force: true));
-        Run(IpCommands.NetnsDelete(name)).ThrowIfFailed("RemoveNamespaceFailed", name, $"Cannot remove namespace '{name}'",
-            (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        // In process with the real runner (a scripted runner sees every command): nothing it does needs a process.
+        if (_runner is CliWrapToolRunner) RemoveInProcess(name);
+        else
+        {
+            var veths = GetRawLinks(name).Where(l => l.Kind == "veth").Select(l => l.Name).ToList();
+            if (veths.Count > 0)
+                Run(IpCommands.Batch(name, veths.Select(v => new[] { "link", "del", "dev", v }), force: true));
+            Run(IpCommands.NetnsDelete(name)).ThrowIfFailed("RemoveNamespaceFailed", name, $"Cannot remove namespace '{name}'",
+                (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        }
         Dns.NamespaceDns.Remove(name);
     }
+
+    /// <summary>
+    /// The kernel part of <see cref="RemoveNamespace"/> without a process: on one thread inside the namespace, an RTM_GETLINK
+    /// dump (what <c>ip -j -d -n NAME link show</c> reads) and an RTM_DELLINK of each veth (what <c>ip -n NAME link del dev
+    /// V</c> sends; the error for one already gone with its peer, and any other, is ignored as <c>ip -force -batch</c> did:
+    /// deleting the namespace takes it anyway, only later); then what <c>ip netns del NAME</c> does (umount2 MNT_DETACH,
+    /// unlink). The equivalent command lines are announced; the link deletions once the thread is back, as -Verbose can only
+    /// be written from the caller's thread.
+    /// </summary>
+    private void RemoveInProcess(string name)
+    {
+        var show = IpCommands.LinkShow(name);
+        Announce(show);
+        List<string> deleted;
+        try
+        {
+            deleted = Rtnl.In(name, s =>
+            {
+                var veths = s.Dump(RtnlMessages.GetLinks(s.NextSeq()), RtnlMessages.RtmNewLink)
+                    .Select(m => RtnlMessages.ParseLink(m))
+                    .Where(l => l is not null && l.Kind == "veth")
+                    .Select(l => l!)
+                    .ToList();
+                foreach (var v in veths)
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    try { s.Request(RtnlMessages.DeleteLink(s.NextSeq(), v.Index)); }
+                    catch (RtnlException) { /* ENODEV: gone with its peer; anything else: the namespace's deletion takes it */ }
+                }
+                return veths.Select(v => v.Name).ToList();
+            });
+        }
+        catch (RtnlException ex)
+        {
+            throw Refused(ex, show, "GetLinkFailed", name, $"Cannot list links in {Describe(name)}", (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
+        }
+        foreach (var v in deleted) Announce(IpCommands.LinkDelete(name, v));
+        Announce(IpCommands.NetnsDelete(name), NetnsDeleteMark);
+        NetnsCreate.Delete(NetnsPids.RunDirectory, name);
+    }
+
+    /// <summary>Appended to <c>ip netns del NAME</c> in -Verbose when NetNs deleted the namespace in process.</summary>
+    private const string NetnsDeleteMark = "   (in process: umount, unlink)";
 
     private void StopProcesses(List<int> pids, TimeSpan timeout)
     {

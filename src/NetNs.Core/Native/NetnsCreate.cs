@@ -8,6 +8,7 @@ namespace NetNs.Core.Native;
 /// /run/netns/NAME, a thread that unshare(2)s a new network namespace (CLONE_NEWNET affects only the calling thread), and
 /// a bind mount of that thread's /proc/thread-self/ns/net onto the file, which keeps the namespace alive after the thread ends.
 /// Only done when /run/netns is already a shared mount point (ip sets that up the first time; <see cref="CanCreate"/>).
+/// Also deletes one the way <c>ip netns del NAME</c> does (<see cref="Delete"/>).
 /// </summary>
 internal static class NetnsCreate
 {
@@ -29,6 +30,11 @@ internal static class NetnsCreate
 
     [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
     private static extern int Unlink(string path);
+
+    [DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
+    private static extern int Umount2(string target, int flags);
+
+    private const int MntDetach = 2;
 
     /// <summary>True when <paramref name="runDirectory"/> is a shared mount point of this process's mount namespace (/proc/self/mountinfo), as ip leaves it.</summary>
     public static bool CanCreate(string runDirectory)
@@ -79,5 +85,26 @@ internal static class NetnsCreate
         if (failure is null) return;
         Unlink(path);
         throw new NetNsException("NewNamespaceFailed", KernelErrors.Classify(failure), $"Cannot create namespace '{name}': {failure}", name);
+    }
+
+    /// <summary>
+    /// Deletes /run/netns/<paramref name="name"/> as <c>ip netns del NAME</c> does (ip-netns(8)): a lazy unmount
+    /// (umount2 MNT_DETACH; its failure is ignored, as ip ignores it, e.g. for a file that is not a mount point), then
+    /// unlink(2). The namespace itself goes once nothing else holds it (no process inside, no other mount, no open file).
+    /// Needs no shared mount: it runs in this process's mount namespace, the one an ip child would inherit.
+    /// </summary>
+    /// <exception cref="NetNsException">
+    /// <c>NamespaceNotFound</c> (ObjectNotFound) when the file does not exist, else <c>RemoveNamespaceFailed</c>; the
+    /// message has ip's text ("Cannot remove namespace file …").
+    /// </exception>
+    public static void Delete(string runDirectory, string name)
+    {
+        var path = Path.Combine(runDirectory, name);
+        Umount2(path, MntDetach);
+        if (Unlink(path) == 0) return;
+        var text = $"Cannot remove namespace file \"{path}\": {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        var category = KernelErrors.Classify(text);
+        throw new NetNsException(category == NetNsErrorCategory.ObjectNotFound ? "NamespaceNotFound" : "RemoveNamespaceFailed", category,
+            $"Cannot remove namespace '{name}': {text} (in process, as: {Ip.IpCommands.NetnsDelete(name)})", name);
     }
 }

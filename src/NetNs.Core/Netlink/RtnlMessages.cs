@@ -39,14 +39,16 @@ public sealed class RtnlLink
 }
 
 /// <summary>
-/// Builds and parses rtnetlink messages (RFC 3549, rtnetlink(7)): the requests <c>ip link set</c>, <c>ip address add</c>,
-/// <c>ip netns set NAME auto</c> and <c>ip netns list-id</c> send, so that NetNs can make those changes without starting a
+/// Builds and parses rtnetlink messages (RFC 3549, rtnetlink(7)): the requests <c>ip link set</c>, <c>ip link add … type veth</c>,
+/// <c>ip link show</c>, <c>ip link del</c>, <c>ip address add</c>, <c>ip netns set NAME auto</c> and <c>ip netns list-id</c> send, so that NetNs can make those changes without starting a
 /// process. All integers are in host (little-endian) byte order, attributes aligned to 4 bytes.
 /// </summary>
 public static class RtnlMessages
 {
     /// <summary>RTM_NEWLINK.</summary>
     public const ushort RtmNewLink = 16;
+    /// <summary>RTM_DELLINK.</summary>
+    public const ushort RtmDelLink = 17;
     /// <summary>RTM_GETLINK.</summary>
     public const ushort RtmGetLink = 18;
     /// <summary>RTM_NEWADDR.</summary>
@@ -57,8 +59,10 @@ public static class RtnlMessages
     public const ushort RtmGetNsId = 90;
     /// <summary>NLMSG_ERROR (also the acknowledgement, with error 0).</summary>
     public const ushort NlmsgError = 2;
+    /// <summary>NLMSG_DONE: the end of a dump (its payload is an int, a negative errno when the dump failed).</summary>
+    public const ushort NlmsgDone = 3;
 
-    private const ushort FRequest = 1, FAck = 4, FExcl = 0x200, FCreate = 0x400;
+    private const ushort FRequest = 1, FAck = 4, FDump = 0x300, FExcl = 0x200, FCreate = 0x400;
     private const ushort IflaAddress = 1, IflaIfname = 3, IflaMtu = 4, IflaLink = 5, IflaLinkinfo = 18, IflaIfalias = 20, IflaLinkNetnsId = 37;
     private const ushort IflaInfoKind = 1, IflaInfoData = 2, VethInfoPeer = 1, IflaNetNsFd = 28;
     private const ushort IfaAddress = 1, IfaLocal = 2;
@@ -131,6 +135,20 @@ public static class RtnlMessages
         var m = new List<byte>(new byte[16]);
         Attr(m, IflaIfname, Cstr(name));
         return Message(RtmGetLink, FRequest, seq, m);
+    }
+
+    /// <summary>
+    /// RTM_GETLINK dump (NLM_F_DUMP) of every link of the socket's namespace: what <c>ip link show</c> sends. The replies
+    /// are one RTM_NEWLINK per link (<see cref="ParseLink"/>), then NLMSG_DONE (<see cref="RtnlSocket.Dump"/>).
+    /// </summary>
+    public static byte[] GetLinks(uint seq) => Message(RtmGetLink, (ushort)(FRequest | FDump), seq, new List<byte>(new byte[16]));
+
+    /// <summary>RTM_DELLINK of the link with index <paramref name="index"/>: what <c>ip link del dev NAME</c> sends (after looking up the index).</summary>
+    public static byte[] DeleteLink(uint seq, int index)
+    {
+        var body = new byte[16];
+        BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(4), index);
+        return Message(RtmDelLink, (ushort)(FRequest | FAck), seq, new List<byte>(body));
     }
 
     /// <summary>
@@ -207,7 +225,7 @@ public static class RtnlMessages
         return null;
     }
 
-    /// <summary>Parses an RTM_NEWLINK message (a reply to <see cref="GetLink"/>); null when it is not one.</summary>
+    /// <summary>Parses an RTM_NEWLINK message (a reply to <see cref="GetLink"/> or one of a <see cref="GetLinks"/> dump); null when it is not one.</summary>
     public static RtnlLink? ParseLink(ReadOnlySpan<byte> message)
     {
         if (message.Length < 32 || BinaryPrimitives.ReadUInt16LittleEndian(message[4..]) != RtmNewLink) return null;

@@ -84,27 +84,80 @@ public sealed class RtnlSocket : IDisposable
     /// <exception cref="RtnlException">The kernel's error.</exception>
     public byte[] Query(byte[] message, ushort replyType) => Exchange(message, replyType)!;
 
-    private unsafe byte[]? Exchange(byte[] message, ushort? replyType)
+    /// <summary>
+    /// Sends a dump request (NLM_F_DUMP) and returns every reply message of <paramref name="replyType"/> up to NLMSG_DONE.
+    /// A dump the kernel marks as interrupted (NLM_F_DUMP_INTR, the list changed meanwhile) is returned as it is, as
+    /// <c>ip</c> does.
+    /// </summary>
+    /// <exception cref="RtnlException">The kernel's error.</exception>
+    public List<byte[]> Dump(byte[] message, ushort replyType)
+    {
+        SendMessage(message);
+        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
+        var replies = new List<byte[]>();
+        while (true)
+        {
+            var n = Receive();
+            var off = 0;
+            while (off + 16 <= n)
+            {
+                var span = _buffer.AsSpan(off, n - off);
+                var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (len < 16 || len > span.Length) break;
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+                var rseq = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+                if (rseq == seq)
+                {
+                    if (type == RtnlMessages.NlmsgDone)
+                    {
+                        var error = len >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(span[16..]) : 0;
+                        if (error < 0) throw new RtnlException(-error, null);
+                        return replies;
+                    }
+                    if (type == RtnlMessages.NlmsgError)
+                    {
+                        var (errno, text) = RtnlMessages.ParseError(span[..len]);
+                        if (errno != 0) throw new RtnlException(errno, text);
+                    }
+                    else if (type == replyType) replies.Add(span[..len].ToArray());
+                }
+                off += (len + 3) & ~3;
+            }
+        }
+    }
+
+    private unsafe void SendMessage(byte[] message)
     {
         fixed (byte* p = message)
         {
             if (Send(_fd, p, message.Length, 0) < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
         }
-        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
+    }
+
+    /// <summary>Receives one datagram into the buffer (retrying on EINTR) and returns its length.</summary>
+    private unsafe int Receive()
+    {
         while (true)
         {
             nint n;
             fixed (byte* b = _buffer) n = Recv(_fd, b, _buffer.Length, 0);
-            if (n < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == 4) continue; // EINTR
-                throw new RtnlException(errno, null);
-            }
+            if (n >= 0) return (int)n;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != 4) throw new RtnlException(errno, null); // 4: EINTR
+        }
+    }
+
+    private byte[]? Exchange(byte[] message, ushort? replyType)
+    {
+        SendMessage(message);
+        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
+        while (true)
+        {
+            var n = Receive();
             var off = 0;
             while (off + 16 <= n)
             {
-                var span = _buffer.AsSpan(off, (int)n - off);
+                var span = _buffer.AsSpan(off, n - off);
                 var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
                 if (len < 16 || len > span.Length) break;
                 var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
