@@ -6,7 +6,7 @@ namespace NetNs.Core.Dhcp;
 
 /// <summary>
 /// Stops the DHCP servers and clients NetNs started in a namespace before that namespace is removed. Registered on
-/// <see cref="IpClient.NamespaceRemoving"/> when NetNs.Core is loaded (a module initializer), so it is in force
+/// <see cref="IpClient.NamespacesRemoving"/> when NetNs.Core is loaded (a module initializer), so it is in force
 /// whenever anything can remove a namespace.
 /// </summary>
 public static class DhcpCleanup
@@ -17,23 +17,24 @@ public static class DhcpCleanup
     public static void EnsureRegistered()
     {
         if (Interlocked.Exchange(ref _registered, 1) != 0) return;
-        IpClient.NamespaceRemoving += OnNamespaceRemoving;
+        IpClient.NamespacesRemoving += OnNamespacesRemoving;
         Lab.LabDhcp.Provider ??= new LabDhcpProvider();
     }
 
-    /// <summary>Stops the servers and clients in <paramref name="namespace"/> and removes their run files.</summary>
-    public static void OnNamespaceRemoving(string @namespace, IToolRunner runner, CancellationToken cancellationToken)
+    /// <summary>Stops the servers and clients in <paramref name="namespaces"/> and removes their run files (the state is read once).</summary>
+    public static void OnNamespacesRemoving(IReadOnlyCollection<string> namespaces, IToolRunner runner, CancellationToken cancellationToken)
     {
-        foreach (var s in DhcpServerManager.GetServers(@namespace))
+        var set = namespaces as ISet<string> ?? new HashSet<string>(namespaces, StringComparer.Ordinal);
+        foreach (var s in DhcpServerManager.GetServers().Where(s => set.Contains(s.Namespace)))
         {
             runner.CommandStarting?.Invoke($"kill -TERM {s.ProcessId} # dnsmasq on {IpClient.Target(s.Namespace, s.Interface)}; rm -r {s.Directory}");
             DhcpServerManager.Stop(s);
         }
-        foreach (var c in DhcpClientManager.GetClients(@namespace))
+        foreach (var c in DhcpClientManager.GetClients().Where(c => set.Contains(c.Namespace)))
         {
             runner.CommandStarting?.Invoke($"kill -TERM {c.ProcessId} # dhclient on {IpClient.Target(c.Namespace, c.Interface)}; rm -r {Path.GetDirectoryName(c.LeaseFile)}");
+            DhcpClientManager.Stop(c);
         }
-        DhcpClientManager.StopAll(@namespace);
     }
 
 #pragma warning disable CA2255 // the handler must be registered in every host that loads NetNs.Core (module, tests)

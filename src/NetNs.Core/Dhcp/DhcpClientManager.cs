@@ -216,11 +216,8 @@ public sealed class DhcpClientManager
         return DhclientCommands.Request(@namespace, @interface, f.Conf, f.Script, f.Leases, f.Pid);
     }
 
-    /// <summary>Stops every client in <paramref name="namespace"/> without releasing and removes its files (before the namespace goes).</summary>
-    public static void StopAll(string @namespace)
-    {
-        foreach (var c in GetClients(@namespace)) Cleanup(FilesOf(c.Namespace, c.Interface));
-    }
+    /// <summary>Stops one client (if its dhclient still runs) and removes its run files.</summary>
+    public static void Stop(DhcpClientLease client) => Cleanup(FilesOf(client.Namespace, client.Interface));
 
     private static void Cleanup(Files f)
     {

@@ -179,12 +179,6 @@ public sealed class DhcpServerManager
     /// <summary>Stops the server's dnsmasq (SIGTERM, then SIGKILL) and removes its state directory.</summary>
     public static void Stop(DhcpServer server) => StopStale(server.Directory);
 
-    /// <summary>Stops every server in <paramref name="namespace"/> (used before the namespace is removed).</summary>
-    public static void StopAll(string @namespace)
-    {
-        foreach (var s in GetServers(@namespace)) Stop(s);
-    }
-
     /// <summary>The leases in the server's lease file.</summary>
     public static List<DhcpLease> GetLeases(DhcpServer server) =>
         DhcpLeaseParser.ParseDnsmasq(RunDirectory.ReadFile(server.LeaseFile) ?? string.Empty, server.Namespace, server.Interface);

@@ -24,16 +24,20 @@ public sealed class IpClient
         _ct = cancellationToken;
     }
 
-    /// <summary>Hooks run before a namespace is removed (e.g. stopping DHCP servers inside). Receives the namespace name.</summary>
-    public static event Action<string, IToolRunner, CancellationToken>? NamespaceRemoving;
+    /// <summary>
+    /// Hooks run before namespaces are removed (e.g. stopping DHCP servers inside). Receives the names, all at once when
+    /// many are removed together (a lab), so a hook can read its state once.
+    /// </summary>
+    public static event Action<IReadOnlyCollection<string>, IToolRunner, CancellationToken>? NamespacesRemoving;
 
     /// <summary>
-    /// Runs the <see cref="NamespaceRemoving"/> hooks for a namespace about to be deleted by other means than
-    /// <see cref="RemoveNamespace"/> (e.g. a batched <c>netns del</c> of a lab), so NetNs's DHCP servers and clients
-    /// inside are stopped first.
+    /// Runs the <see cref="NamespacesRemoving"/> hooks for namespaces about to be deleted by other means than
+    /// <see cref="RemoveNamespace"/> (e.g. a lab's teardown), so NetNs's DHCP servers and clients inside are stopped first.
     /// </summary>
-    public static void NotifyNamespaceRemoving(string @namespace, IToolRunner runner, CancellationToken cancellationToken)
-        => NamespaceRemoving?.Invoke(@namespace, runner, cancellationToken);
+    public static void NotifyNamespacesRemoving(IReadOnlyCollection<string> namespaces, IToolRunner runner, CancellationToken cancellationToken)
+    {
+        if (namespaces.Count > 0) NamespacesRemoving?.Invoke(namespaces, runner, cancellationToken);
+    }
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
 
@@ -161,7 +165,7 @@ public sealed class IpClient
     public void RemoveNamespace(string name, bool force, TimeSpan? killTimeout = null)
     {
         RequireNamespace(name, "Name");
-        NamespaceRemoving?.Invoke(name, _runner, _ct);
+        NotifyNamespacesRemoving(new[] { name }, _runner, _ct);
         var pids = NetnsPids.Scan(new[] { name })[name];
         // A process only passing through (e.g. another tool's 'ip -n NAME …', which enters the namespace for a few
         // milliseconds) does not make the namespace in use: only pids still inside after a short wait count.

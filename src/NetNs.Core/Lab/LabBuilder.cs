@@ -206,40 +206,57 @@ public sealed class LabBuilder
     }
 
     /// <summary>
-    /// Removes exactly the lab's objects: its DHCP servers, then in parallel one OVS transaction (del-br of its
-    /// bridges) and the kernel part (bridge-port ends that still carry the lab's mark, then its namespaces), then
-    /// its record. With <paramref name="rollback"/> (a failed build) unmarked ends are removed too, as the lab just
-    /// created them.
+    /// Removes exactly the lab's objects: first one OVS transaction (del-br of its bridges, which takes their ports), and
+    /// once it is committed, while ovs-vswitchd applies it, the kernel part: its DHCP servers and any NetNs DHCP client
+    /// inside stopped, its namespaces deleted (in process: umount and unlink, as <c>ip netns del</c> does; every veth pair
+    /// has an end in one, so the kernel removes all pairs in one batched clean-up), then a wait until the bridge-port ends
+    /// are gone (those still there that carry the lab's mark are deleted); then its record. With <paramref name="rollback"/>
+    /// (a failed build) unmarked ends are removed too, as the lab just created them.
     /// </summary>
     public void Remove(LabRecord r, bool rollback = false)
     {
         var d = DefinitionOf(r);
         var errors = new List<NetNsException>();
+        // OVS first: ovs-vswitchd's removal of the ports is the longest step, so it runs while the kernel part is done.
+        // The kernel part starts once the transaction is committed (not before: the two would compete for the CPU while
+        // the transaction is prepared), or when OVS fails or is slow to answer.
+        Task? ovs = null;
+        if (d.Bridges.Count > 0)
+        {
+            // Not disposed: the task may still set it after the wait timed out (it has no kernel handle unless one is asked for).
+            var committed = new ManualResetEventSlim();
+            var client = new OvsClient(_runner, LabCommands.Connection(r.OvsSocket), _ct);
+            var bridges = d.Bridges.Select(b => b.Name).ToList();
+            ovs = Task.Run(() =>
+            {
+                try { client.RemoveIfExist(bridges, Array.Empty<string>(), committed.Set); }
+                finally { committed.Set(); }
+            }, _ct);
+            committed.Wait(TimeSpan.FromSeconds(2), _ct);
+        }
         if (LabDhcp.Provider is { } dhcp)
             foreach (var s in d.Dhcp)
             {
                 try { dhcp.Stop(d.Name, s, _ct); }
                 catch (NetNsException ex) { errors.Add(ex); }
             }
-        // The bridges (with their ports) go in one OVS transaction, alongside the kernel part.
-        Task? ovs = null;
-        if (d.Bridges.Count > 0)
-        {
-            var client = new OvsClient(_runner, LabCommands.Connection(r.OvsSocket), _ct);
-            var bridges = d.Bridges.Select(b => b.Name).ToList();
-            ovs = Task.Run(() => client.RemoveIfExist(bridges, Array.Empty<string>()), _ct);
-        }
         var mark = LabMarks.Alias(d.Name);
         var switchEnds = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToHashSet(StringComparer.Ordinal);
         var existingNs = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
         var switchNsAlive = r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace);
-        // Every veth pair has one end in a lab namespace, so deleting the namespaces deletes every pair; the kernel
-        // does that in one batched clean-up, much faster than one 'link del' per pair. Then wait until the ends in
-        // the switch namespace are really gone, and delete any that are not (only ends carrying the lab's mark).
         var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
-        foreach (var n in namespaces) IpClient.NotifyNamespaceRemoving(n, _runner, _ct);
+        IpClient.NotifyNamespacesRemoving(namespaces, _runner, _ct);
         if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is { } rootCmd)
-            Collect(Run(rootCmd), "LabRemoveFailed", d.Name, errors);
+        {
+            _runner.CommandStarting?.Invoke(rootCmd + "   (in process: umount, unlink)");
+            foreach (var n in namespaces)
+            {
+                try { NetnsCreate.Delete(NetnsPids.RunDirectory, n); }
+                catch (NetNsException ex) when (ex.ErrorId != "NamespaceNotFound") { errors.Add(ex); }
+            }
+        }
+        // The kernel deletes the pairs asynchronously: wait until the ends in the switch namespace are really gone, and
+        // delete any that are not (only ends carrying the lab's mark).
         if (switchEnds.Count > 0 && switchNsAlive)
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);

@@ -116,7 +116,7 @@ public sealed class LabSweeper
             }
         }
         var nsToDelete = nsOrphans.Where(Ok).ToList();
-        foreach (var n in nsToDelete) Ip.IpClient.NotifyNamespaceRemoving(n.Name, _runner, _ct);
+        Ip.IpClient.NotifyNamespacesRemoving(nsToDelete.Select(n => n.Name).ToList(), _runner, _ct);
         if (LabCommands.RootTeardown(Array.Empty<string>(), nsToDelete.Select(i => i.Name)) is { } nsCmd)
         {
             var res = _runner.Run(nsCmd, _ct);

@@ -192,7 +192,10 @@ public sealed class OvsClient
     /// exist is skipped. In process over a unix socket, else that ovs-vsctl command.
     /// </summary>
     /// <exception cref="NetNsException"><c>RemoveOvsObjectsFailed</c>, or the fatal <c>OvsUnreachable</c> / <c>OvsTimeout</c>.</exception>
-    public void RemoveIfExist(IReadOnlyList<string> bridges, IReadOnlyList<string> ports)
+    /// <param name="bridges">Bridge names.</param>
+    /// <param name="ports">Port names.</param>
+    /// <param name="committed">Called once the removal is stored in the database (before ovs-vswitchd has applied it), e.g. to start other work alongside.</param>
+    public void RemoveIfExist(IReadOnlyList<string> bridges, IReadOnlyList<string> ports, Action? committed = null)
     {
         if (OvsCommands.Teardown(Connection, bridges, ports) is not { } cmd) return;
         var target = bridges.Count > 0 ? bridges[0] : ports[0];
@@ -209,8 +212,9 @@ public sealed class OvsClient
             if (portRows.Count > 0) ops.AddRange(OvsDbWriter.DeletePortOperations(portRows, mustExist: false));
             if (bridgeUuids.Count > 0) ops.AddRange(OvsDbWriter.DeleteBridgeOperations(bridgeUuids));
             return ops;
-        }, f => new NetNsException("RemoveOvsObjectsFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove {string.Join(", ", bridges.Concat(ports))}: OVSDB refused the transaction ({f.Error}).", target));
+        }, f => new NetNsException("RemoveOvsObjectsFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove {string.Join(", ", bridges.Concat(ports))}: OVSDB refused the transaction ({f.Error}).", target), committed);
         if (done is not null) return;
+        committed?.Invoke();
         Run(cmd).ThrowIfFailed("RemoveOvsObjectsFailed", target, $"Cannot remove {string.Join(", ", bridges.Concat(ports))}");
     }
 
@@ -220,12 +224,12 @@ public sealed class OvsClient
     /// anything (or a scripted runner is in use): the caller runs <paramref name="equivalent"/> instead.
     /// </summary>
     private OvsDbWriter.CommitResult? TryInProcess(ToolCommand equivalent, string errorId, object target,
-        Func<OvsDbSession, IReadOnlyList<object>> operations, Func<(int Index, string Error, string? Details), NetNsException> refused)
+        Func<OvsDbSession, IReadOnlyList<object>> operations, Func<(int Index, string Error, string? Details), NetNsException> refused, Action? committed = null)
     {
         if (_runner is not CliWrapToolRunner) return null;
         try
         {
-            return OvsDbWriter.TryCommit(Connection, operations, "NetNs: " + equivalent, refused, () => _runner.CommandStarting?.Invoke(equivalent + InProcessMark), _ct);
+            return OvsDbWriter.TryCommit(Connection, operations, "NetNs: " + equivalent, refused, () => _runner.CommandStarting?.Invoke(equivalent + InProcessMark), _ct, committed);
         }
         catch (TimeoutException)
         {

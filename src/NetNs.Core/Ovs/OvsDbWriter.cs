@@ -179,11 +179,13 @@ public static class OvsDbWriter
     /// <param name="refused">Maps the first error of a refused transaction (operation index, error, details) to the exception to throw.</param>
     /// <param name="connected">Called once connected, before anything is sent (e.g. to show the equivalent command).</param>
     /// <param name="cancellationToken">Stops the wait (Ctrl+C).</param>
+    /// <param name="committed">Called once the transaction is committed, before the wait for ovs-vswitchd.</param>
     /// <exception cref="NetNsException">What <paramref name="refused"/> or <paramref name="operations"/> throw: nothing was stored.</exception>
     /// <exception cref="TimeoutException">ovsdb-server or ovs-vswitchd did not answer in time (the change may be stored).</exception>
     /// <exception cref="OperationCanceledException">Cancelled while waiting (the change may be stored).</exception>
     public static CommitResult? TryCommit(OvsConnection connection, Func<OvsDbSession, IReadOnlyList<object>> operations, string comment,
-        Func<(int Index, string Error, string? Details), NetNsException> refused, Action? connected = null, CancellationToken cancellationToken = default)
+        Func<(int Index, string Error, string? Details), NetNsException> refused, Action? connected = null, CancellationToken cancellationToken = default,
+        Action? committed = null)
     {
         var database = connection.EffectiveDatabase;
         using var session = OvsDbSession.TryOpen(database, connection.TimeoutSeconds, cancellationToken);
@@ -208,6 +210,7 @@ public static class OvsDbWriter
         if (monitor.TryGetProperty("result", out var initial) && initial.ValueKind == JsonValueKind.Object) Track(initial);
         var results = session.Transact(ops.Concat(ConfigBump(comment)));
         if (FirstError(results) is { } failure) throw refused(failure);
+        committed?.Invoke();
         long? nextCfg = null;
         var select = results[ops.Count + 1];
         foreach (var row in select.GetProperty("rows").EnumerateArray())
