@@ -26,7 +26,8 @@ public static class LabMarks
 /// Builds the batched commands of a lab: one <c>ip -batch -</c> in the root namespace (namespaces, veth pairs
 /// with each end created directly in its namespace, root ends marked and up), one <c>ip -n NS -batch -</c> per
 /// namespace (lo, inner ends, addresses), and one <c>ovs-vsctl</c> transaction for all bridges, ports, VLANs
-/// and owner marks. Teardown is one OVS transaction and one root <c>ip -force -batch -</c>.
+/// and owner marks. Teardown is one OVS transaction and the deletion of the namespaces (shown as one root <c>ip -force -batch -</c>,
+/// done in process by <see cref="LabBuilder.Remove"/>).
 /// </summary>
 public static class LabCommands
 {

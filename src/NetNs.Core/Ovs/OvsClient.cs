@@ -19,8 +19,10 @@ public enum OvsDatapathType
 }
 
 /// <summary>
-/// Open vSwitch bridges, ports and VLANs through <c>ovs-vsctl</c> (one process per operation; many ports in one
-/// transaction). Validates before it changes anything and throws <see cref="NetNsException"/>; an unreachable database
+/// Open vSwitch bridges, ports and VLANs. Reads, and adding, removing and re-tagging ports and removing bridges, go to
+/// ovsdb-server over its unix socket in process (<see cref="OvsDbReader"/>, <see cref="OvsDbWriter"/>: the transactions
+/// <c>ovs-vsctl</c> sends, waiting for ovs-vswitchd as it does); creating bridges, and any database that is not a unix
+/// socket, run <c>ovs-vsctl</c> (many ports in one transaction either way). Validates before it changes anything and throws <see cref="NetNsException"/>; an unreachable database
 /// or a switch daemon that does not answer is fatal (<c>OvsUnreachable</c>, <c>OvsTimeout</c>).
 /// </summary>
 public sealed class OvsClient

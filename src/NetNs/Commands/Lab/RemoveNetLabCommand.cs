@@ -5,9 +5,10 @@ namespace NetNs.Commands.Lab;
 
 /// <summary>
 /// <para type="synopsis">Removes a lab: exactly its DHCP servers, bridges and ports, veth links and namespaces, and its record.</para>
-/// <para type="description">One 'ovs-vsctl' transaction (--if-exists del-br per bridge) runs alongside one 'ip -force -batch -'
-/// that deletes the lab's namespaces; every veth pair has an end in one of them, so the kernel removes all pairs in one
-/// batched clean-up. It waits (up to 5 seconds) until the bridge-port ends are really gone, and deletes any still there
+/// <para type="description">One Open vSwitch transaction (what 'ovs-vsctl --if-exists del-br BR' sends; in process over OVSDB JSON-RPC on a unix
+/// socket, waiting for ovs-vswitchd as ovs-vsctl does) removes the lab's bridges with their ports; once it is committed, while ovs-vswitchd applies
+/// it, the lab's namespaces are deleted in process as 'ip netns del' does. Every veth pair has an end in one of them, so the kernel removes all
+/// pairs in one batched clean-up. It waits (up to 5 seconds) until the bridge-port ends are really gone, and deletes any still there
 /// that carry the mark netns-lab:NAME. Errors: LabNotFound (ObjectNotFound); LabRemoveFailed (the tool's category) when something
 /// could not be removed (the record is kept so a retry or Clear-NetLab can finish).</para>
 /// </summary>
