@@ -490,6 +490,21 @@ Describe 'Add-VethPair / Get-NetLink / Set-NetLink / Move-NetLink / Remove-NetLi
         Assert-NetNsError $ev 'InvalidInterfaceName' 'InvalidArgument'
     }
 
+    It 'Set-NetLink -Name a, b changes every named link; -NewName and -MacAddress take one (OneLinkOnly)' {
+        $a = New-If; $b = New-If
+        Add-VethPair $a $b -Namespace $ns1 -PeerNamespace $ns1 | Out-Null
+        $r = @(Set-NetLink -Namespace $ns1 -Name $a, $b -Up -Mtu 1400 -PassThru)
+        $r.Name | Should -Be @($a, $b)
+        foreach ($n in $a, $b) {
+            (Get-IpLink $ns1 $n).flags | Should -Contain 'UP'
+            (Get-IpLink $ns1 $n).mtu | Should -Be 1400
+        }
+        Set-NetLink -Namespace $ns1 -Name $a, $b -NewName (New-If) -ErrorVariable ev -ErrorAction SilentlyContinue
+        Assert-NetNsError $ev 'OneLinkOnly' 'InvalidArgument'
+        Test-IpLink $ns1 $a | Should -BeTrue
+        Test-IpLink $ns1 $b | Should -BeTrue
+    }
+
     It 'Set-NetLink validates before it runs anything' {
         $a = New-If; $b = New-If
         Add-VethPair $a $b -Namespace $ns1 -PeerNamespace $ns1 | Out-Null
