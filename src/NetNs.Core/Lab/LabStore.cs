@@ -32,6 +32,16 @@ public sealed class LabRecord
 }
 
 /// <summary>
+/// The serializer of <see cref="LabRecord"/>, generated at compile time (no reflection: the first record read by a new
+/// pwsh, e.g. Remove-NetLab's, costs no serializer warm-up).
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LabRecord))]
+internal sealed partial class LabStoreJson : JsonSerializerContext
+{
+}
+
+/// <summary>
 /// Lab records under <c>/run/netns-ps/labs/NAME.json</c>: directory mode 0700, files 0600, symbolic links refused,
 /// written atomically (temp file + rename). ErrorIds: <c>LabStoreUnsafe</c> (SecurityError-like: PermissionDenied).
 /// </summary>
@@ -40,7 +50,6 @@ public static class LabStore
     /// <summary>The directory; overridable with the environment variable <c>NETNS_LAB_DIR</c> (tests).</summary>
     public static string Directory => Environment.GetEnvironmentVariable("NETNS_LAB_DIR") is { Length: > 0 } d ? d : "/run/netns-ps/labs";
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
     private static void EnsureDirectory()
     {
@@ -70,7 +79,7 @@ public static class LabStore
         var tmp = path + ".tmp-" + Environment.ProcessId;
         File.Delete(tmp);
         using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-            JsonSerializer.Serialize(fs, record, Options);
+            JsonSerializer.Serialize(fs, record, LabStoreJson.Default.LabRecord);
         File.Move(tmp, path, overwrite: true);
     }
 
@@ -86,7 +95,7 @@ public static class LabStore
         var info = new FileInfo(path);
         if (!info.Exists) return null;
         if (info.LinkTarget is not null) throw Unsafe(path, "is a symbolic link");
-        try { return JsonSerializer.Deserialize<LabRecord>(File.ReadAllText(path), Options); }
+        try { return JsonSerializer.Deserialize(File.ReadAllText(path), LabStoreJson.Default.LabRecord); }
         catch (JsonException) { return null; }
     }
 

@@ -203,8 +203,14 @@ public sealed class OvsClient
         var target = bridges.Count > 0 ? bridges[0] : ports[0];
         var done = TryInProcess(cmd, "RemoveOvsObjectsFailed", target, session =>
         {
-            var state = OvsDbReader.ReadState(session, Connection.EffectiveDatabase);
             var gone = new HashSet<string>(bridges, StringComparer.Ordinal);
+            if (ports.Count == 0)
+            {
+                // Bridges only (a lab's teardown): read just the bridges' uuids, not the whole database.
+                var uuids = OvsDbReader.BridgeUuids(session).Where(b => gone.Contains(b.Key)).Select(b => b.Value).ToList();
+                return uuids.Count == 0 ? new List<object>() : OvsDbWriter.DeleteBridgeOperations(uuids);
+            }
+            var state = OvsDbReader.ReadState(session, Connection.EffectiveDatabase);
             var bridgeUuids = state.BridgeRows.Where(b => gone.Contains(b.Name)).Select(b => b.Uuid).ToList();
             var portRows = ports.Distinct(StringComparer.Ordinal)
                 .Select(p => (Bridge: state.BridgeOfPort(p), Row: state.PortRows.FirstOrDefault(r => r.Name == p)))

@@ -54,6 +54,22 @@ public static class OvsDbReader
         }
     }
 
+    /// <summary>Bridge name → row uuid, over an open session (one <c>select</c> of two columns of the Bridge table).</summary>
+    public static Dictionary<string, string> BridgeUuids(OvsDbSession session)
+    {
+        var select = new Dictionary<string, object>
+        {
+            ["op"] = "select", ["table"] = "Bridge", ["where"] = Array.Empty<object>(), ["columns"] = new[] { "_uuid", "name" },
+        };
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in session.Transact(new object[] { select })[0].GetProperty("rows").EnumerateArray())
+        {
+            var r = row.EnumerateObject().ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
+            if (OvsJson.Str(r, "name") is { } name && OvsJson.Uuid(r, "_uuid") is { } uuid) map[name] = uuid;
+        }
+        return map;
+    }
+
     /// <summary>Reads the state over an open session (one <c>transact</c> of three selects).</summary>
     public static OvsState ReadState(OvsDbSession session, string database) =>
         OvsJson.ParseStateResults(session.Transact(StateOperations()), database);
