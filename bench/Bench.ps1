@@ -66,7 +66,7 @@ function Invoke-Run([string] $Name, [int] $N, [int] $Run, $Ovs) {
     $t = Invoke-Measured 'bash' @($script, 'teardown', $N, $p, $Ovs.Namespace, $Ovs.Socket)
     $teardownMs = $sw.Elapsed.TotalMilliseconds
     if ($t.ExitCode -ne 0) { throw "$Name teardown N=$N failed: $($t.Output -join "`n")" }
-    # Teardown is done when the kernel has really removed the pairs (the namespaces' clean-up runs asynchronously).
+    # Teardown is done when the kernel has really removed the pairs: the scripts wait for it at their end, as Remove-NetLab does.
     [pscustomobject]@{ BuildMs = $buildMs; TeardownMs = $teardownMs; PeakKb = [math]::Max([int]$b.PeakKb, [int]$t.PeakKb) }
 }
 

@@ -20,4 +20,7 @@ if [ "$op" = build ]; then
 else
   ovs-vsctl --timeout=30 "--db=unix:$db" del-br "${p}br"
   for i in $(seq 1 "$n"); do echo "netns del $p$i"; done | ip -batch -
+  # 'ip netns del' returns before the kernel has deleted the namespaces' veth pairs (that clean-up runs asynchronously).
+  # Wait until the switch-side ends are gone, so the names can be used again at once (Remove-NetLab waits for this too).
+  while ip -n "$sw" -o link show | grep -qE ": v$p[0-9]+[@:]"; do sleep 0.005; done
 fi

@@ -23,4 +23,7 @@ else
     ip netns del "$p$i"
   done
   ovs del-br "${p}br"
+  # 'ip netns del' returns before the kernel has deleted the namespaces' veth pairs (that clean-up runs asynchronously).
+  # Wait until the switch-side ends are gone, so the names can be used again at once (Remove-NetLab waits for this too).
+  while ip -n "$sw" -o link show | grep -qE ": v$p[0-9]+[@:]"; do sleep 0.005; done
 fi
