@@ -93,37 +93,19 @@ public sealed class RtnlSocket : IDisposable
     public List<byte[]> Dump(byte[] message, ushort replyType)
     {
         SendMessage(message);
-        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
         var replies = new List<byte[]>();
-        while (true)
+        ReadReplies(BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8)), (type, reply) =>
         {
-            var n = Receive();
-            var off = 0;
-            while (off + 16 <= n)
+            if (type == RtnlMessages.NlmsgDone)
             {
-                var span = _buffer.AsSpan(off, n - off);
-                var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
-                if (len < 16 || len > span.Length) break;
-                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-                var rseq = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-                if (rseq == seq)
-                {
-                    if (type == RtnlMessages.NlmsgDone)
-                    {
-                        var error = len >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(span[16..]) : 0;
-                        if (error < 0) throw new RtnlException(-error, null);
-                        return replies;
-                    }
-                    if (type == RtnlMessages.NlmsgError)
-                    {
-                        var (errno, text) = RtnlMessages.ParseError(span[..len]);
-                        if (errno != 0) throw new RtnlException(errno, text);
-                    }
-                    else if (type == replyType) replies.Add(span[..len].ToArray());
-                }
-                off += (len + 3) & ~3;
+                var error = reply.Length >= 20 ? BinaryPrimitives.ReadInt32LittleEndian(reply[16..]) : 0;
+                if (error < 0) throw new RtnlException(-error, null);
+                return true;
             }
-        }
+            if (type == replyType) replies.Add(reply.ToArray());
+            return false;
+        });
+        return replies;
     }
 
     private unsafe void SendMessage(byte[] message)
@@ -150,7 +132,27 @@ public sealed class RtnlSocket : IDisposable
     private byte[]? Exchange(byte[] message, ushort? replyType)
     {
         SendMessage(message);
-        var seq = BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8));
+        byte[]? result = null;
+        ReadReplies(BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8)), (type, reply) =>
+        {
+            if (type == RtnlMessages.NlmsgError) return replyType is null;
+            if (type != replyType) return false;
+            result = reply.ToArray();
+            return true;
+        });
+        return result;
+    }
+
+    /// <summary>Handles one reply message of the request being answered; returns true when the answer is complete.</summary>
+    private delegate bool ReplyHandler(ushort type, ReadOnlySpan<byte> reply);
+
+    /// <summary>
+    /// Receives datagrams and hands every message answering sequence number <paramref name="seq"/> to <paramref name="handle"/>
+    /// until it returns true. An NLMSG_ERROR with a non-zero errno throws <see cref="RtnlException"/> (the kernel's error);
+    /// one with errno 0 (the acknowledgement) is handed on.
+    /// </summary>
+    private void ReadReplies(uint seq, ReplyHandler handle)
+    {
         while (true)
         {
             var n = Receive();
@@ -161,16 +163,14 @@ public sealed class RtnlSocket : IDisposable
                 var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
                 if (len < 16 || len > span.Length) break;
                 var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-                var rseq = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-                if (rseq == seq)
+                if (BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) == seq)
                 {
                     if (type == RtnlMessages.NlmsgError)
                     {
                         var (errno, text) = RtnlMessages.ParseError(span[..len]);
                         if (errno != 0) throw new RtnlException(errno, text);
-                        if (replyType is null) return null;
                     }
-                    else if (type == replyType) return span[..len].ToArray();
+                    if (handle(type, span[..len])) return;
                 }
                 off += (len + 3) & ~3;
             }
