@@ -10,7 +10,7 @@ public sealed record LabOvsBridge(string Name, string DatapathType, IReadOnlyDic
 public sealed record LabOvsPort(string Name, string? Bridge, int? Tag, IReadOnlyList<int> Trunks, IReadOnlyDictionary<string, string> ExternalIds);
 
 /// <summary>
-/// The Open vSwitch reads of the lab code, through the module's OVS client (<see cref="OvsClient.GetState"/>: OVSDB JSON-RPC
+/// The Open vSwitch reads of the lab code, through the module's OVS client (<see cref="OvsClient.GetState()"/>: OVSDB JSON-RPC
 /// over a unix socket, else one <c>ovs-vsctl list</c>). ErrorIds: <c>OvsUnreachable</c> (ConnectionError) and
 /// <c>OvsTimeout</c> (OperationTimeout), both fatal, when the database does not answer.
 /// </summary>

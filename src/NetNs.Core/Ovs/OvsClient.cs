@@ -115,6 +115,36 @@ public sealed class OvsClient
         return OvsJson.ParseState(r.StandardOutput, Connection.EffectiveDatabase);
     }
 
+    /// <summary>
+    /// The state adding <paramref name="names"/> to <paramref name="bridge"/> needs: in process, only that bridge and the named
+    /// ports and interfaces (selects by name, so the cost does not grow with the ports of the bridge); the whole state when
+    /// one of the names is a port of another bridge (to name that bridge), or when it cannot be read in process.
+    /// </summary>
+    public OvsState GetState(string bridge, IReadOnlyCollection<string> names)
+    {
+        if (_runner is CliWrapToolRunner && names.Count > 0)
+        {
+            try
+            {
+                using var session = OvsDbSession.TryOpen(Connection.EffectiveDatabase, Connection.TimeoutSeconds, _ct);
+                if (session is not null)
+                {
+                    var state = OvsDbReader.ReadPartialState(session, Connection.EffectiveDatabase, bridge, names);
+                    var own = state.FindBridge(bridge)?.PortUuids.ToHashSet(StringComparer.Ordinal);
+                    if (state.PortRows.All(p => own?.Contains(p.Uuid) == true))
+                    {
+                        _runner.CommandStarting?.Invoke(OvsCommands.ListState(Connection) + InProcessMark);
+                        return state;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+            }
+        }
+        return GetState();
+    }
+
     /// <summary>The <c>ovs_version</c> of the instance (also a reachability check).</summary>
     public string? GetVersion()
     {
@@ -232,12 +262,13 @@ public sealed class OvsClient
     /// anything (or a scripted runner is in use): the caller runs <paramref name="equivalent"/> instead.
     /// </summary>
     private OvsDbWriter.CommitResult? TryInProcess(ToolCommand equivalent, string errorId, object target,
-        Func<OvsDbSession, IReadOnlyList<object>> operations, Func<(int Index, string Error, string? Details), NetNsException> refused, Action? committed = null)
+        Func<OvsDbSession, IReadOnlyList<object>> operations, Func<(int Index, string Error, string? Details), NetNsException> refused, Action? committed = null,
+        Func<OvsDbSession, OvsState>? readAfter = null)
     {
         if (_runner is not CliWrapToolRunner) return null;
         try
         {
-            return OvsDbWriter.TryCommit(Connection, operations, "NetNs: " + equivalent, refused, () => _runner.CommandStarting?.Invoke(equivalent + InProcessMark), _ct, committed);
+            return OvsDbWriter.TryCommit(Connection, operations, "NetNs: " + equivalent, refused, () => _runner.CommandStarting?.Invoke(equivalent + InProcessMark), _ct, committed, readAfter);
         }
         catch (TimeoutException)
         {
@@ -263,7 +294,8 @@ public sealed class OvsClient
         var cmd = OvsCommands.AddPorts(Connection, bridge, ports, vlan);
         string what() => ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports";
         var done = TryInProcess(cmd, "ConnectPortFailed", bridge, _ => OvsDbWriter.AddPortOperations(bridge, ports, vlan),
-            f => OvsDbWriter.AddPortsError(f, bridge, ports, Connection.EffectiveDatabase));
+            f => OvsDbWriter.AddPortsError(f, bridge, ports, Connection.EffectiveDatabase),
+            readAfter: session => OvsDbReader.ReadPartialState(session, Connection.EffectiveDatabase, bridge, ports));
         if (done is not null)
         {
             var names = new HashSet<string>(ports, StringComparer.Ordinal);

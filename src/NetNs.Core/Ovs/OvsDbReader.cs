@@ -54,6 +54,27 @@ public static class OvsDbReader
         }
     }
 
+    private static object SelectByName(string table, string columns, string name) => new Dictionary<string, object>
+    {
+        ["op"] = "select", ["table"] = table,
+        ["where"] = new object[] { new object[] { "name", "==", name } },
+        ["columns"] = columns.Split(','),
+    };
+
+    /// <summary>
+    /// The rows of one bridge and of the named ports and interfaces (one <c>transact</c> of selects by name), over an open
+    /// session: what adding ports to a bridge needs to check and to report, at a cost that does not grow with the number of
+    /// ports the database holds. Other bridges are not in it.
+    /// </summary>
+    public static OvsState ReadPartialState(OvsDbSession session, string database, string bridge, IReadOnlyCollection<string> names)
+    {
+        var ops = new List<object> { SelectByName("Bridge", OvsCommands.BridgeColumns, bridge) };
+        ops.AddRange(names.Select(n => SelectByName("Port", OvsCommands.PortColumns, n)));
+        ops.AddRange(names.Select(n => SelectByName("Interface", OvsCommands.InterfaceColumns, n)));
+        var results = session.Transact(ops).EnumerateArray().ToList();
+        return OvsJson.StateFromSelects(results.Take(1), results.Skip(1).Take(names.Count), results.Skip(1 + names.Count), database);
+    }
+
     /// <summary>Bridge name → row uuid, over an open session (one <c>select</c> of two columns of the Bridge table).</summary>
     public static Dictionary<string, string> BridgeUuids(OvsDbSession session)
     {

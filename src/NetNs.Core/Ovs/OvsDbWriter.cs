@@ -180,12 +180,13 @@ public static class OvsDbWriter
     /// <param name="connected">Called once connected, before anything is sent (e.g. to show the equivalent command).</param>
     /// <param name="cancellationToken">Stops the wait (Ctrl+C).</param>
     /// <param name="committed">Called once the transaction is committed, before the wait for ovs-vswitchd.</param>
+    /// <param name="readAfter">Reads the state returned once ovs-vswitchd applied the change (default: the whole state).</param>
     /// <exception cref="NetNsException">What <paramref name="refused"/> or <paramref name="operations"/> throw: nothing was stored.</exception>
     /// <exception cref="TimeoutException">ovsdb-server or ovs-vswitchd did not answer in time (the change may be stored).</exception>
     /// <exception cref="OperationCanceledException">Cancelled while waiting (the change may be stored).</exception>
     public static CommitResult? TryCommit(OvsConnection connection, Func<OvsDbSession, IReadOnlyList<object>> operations, string comment,
         Func<(int Index, string Error, string? Details), NetNsException> refused, Action? connected = null, CancellationToken cancellationToken = default,
-        Action? committed = null)
+        Action? committed = null, Func<OvsDbSession, OvsState>? readAfter = null)
     {
         var database = connection.EffectiveDatabase;
         using var session = OvsDbSession.TryOpen(database, connection.TimeoutSeconds, cancellationToken);
@@ -217,6 +218,6 @@ public static class OvsDbWriter
             if (row.TryGetProperty("next_cfg", out var v) && v.ValueKind == JsonValueKind.Number) nextCfg = v.GetInt64();
         // No Open_vSwitch row means no ovs-vswitchd configuration to wait for (ovs-vsctl says "database not initialized").
         if (nextCfg is { } target) session.WaitUntil(() => curCfg >= target);
-        return new CommitResult(results, OvsDbReader.ReadState(session, database));
+        return new CommitResult(results, readAfter is null ? OvsDbReader.ReadState(session, database) : readAfter(session));
     }
 }

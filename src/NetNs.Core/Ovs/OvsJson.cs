@@ -145,22 +145,31 @@ public static class OvsJson
     /// <summary>Parses the <c>result</c> array of a <c>transact</c> whose operations are the three selects of <see cref="OvsDbReader.StateOperations"/>.</summary>
     public static OvsState ParseStateResults(JsonElement results, string database)
     {
-        var t = new List<List<Dictionary<string, JsonElement>>>();
-        foreach (var r in results.EnumerateArray())
-        {
-            if (r.TryGetProperty("error", out var e)) throw new FormatException("OVSDB error: " + e.GetRawText());
-            var rows = new List<Dictionary<string, JsonElement>>();
-            foreach (var row in r.GetProperty("rows").EnumerateArray())
-            {
-                var d = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                foreach (var c in row.EnumerateObject()) d[c.Name] = c.Value.Clone();
-                rows.Add(d);
-            }
-            t.Add(rows);
-        }
+        var t = results.EnumerateArray().Select(SelectRows).ToList();
         if (t.Count != 3) throw new FormatException($"Expected 3 OVSDB select results, got {t.Count}.");
         return StateFromRows(t, database);
     }
+
+    /// <summary>The rows of one <c>select</c> result (<c>{"rows":[…]}</c>) as column → value; an <c>error</c> result throws <see cref="FormatException"/>.</summary>
+    public static List<Dictionary<string, JsonElement>> SelectRows(JsonElement result)
+    {
+        if (result.TryGetProperty("error", out var e)) throw new FormatException("OVSDB error: " + e.GetRawText());
+        var rows = new List<Dictionary<string, JsonElement>>();
+        foreach (var row in result.GetProperty("rows").EnumerateArray())
+        {
+            var d = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var c in row.EnumerateObject()) d[c.Name] = c.Value.Clone();
+            rows.Add(d);
+        }
+        return rows;
+    }
+
+    /// <summary>A state from the rows of Bridge, Port and Interface selects (whole tables or single rows).</summary>
+    public static OvsState StateFromSelects(IEnumerable<JsonElement> bridges, IEnumerable<JsonElement> ports, IEnumerable<JsonElement> interfaces, string database) =>
+        StateFromRows(new List<List<Dictionary<string, JsonElement>>>
+        {
+            bridges.SelectMany(SelectRows).ToList(), ports.SelectMany(SelectRows).ToList(), interfaces.SelectMany(SelectRows).ToList(),
+        }, database);
 
     private static OvsState StateFromRows(List<List<Dictionary<string, JsonElement>>> t, string database)
     {

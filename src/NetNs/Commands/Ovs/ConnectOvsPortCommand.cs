@@ -150,7 +150,8 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         Validate.InterfaceName(Bridge, "Bridge");
         if (_names.Count == 0) return;
         var sw = Ovs.Connection.SwitchNamespace;
-        var state = Ovs.GetState();
+        // Only this bridge and the named ports are read (in process), not the whole database.
+        var state = Ovs.GetState(Bridge, _names);
         var whatIf = IsWhatIf;
         // Under -WhatIf a bridge previewed by New-OvsBridge -WhatIf earlier in this pipeline or script counts as existing.
         var datapath = state.FindBridge(Bridge)?.DatapathType
@@ -249,7 +250,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         }
         if (add.Count + keep.Count == 0) return;
         var wanted = new HashSet<string>(add.Concat(keep), StringComparer.Ordinal);
-        var ports = (after ?? Ovs.GetState()).Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
+        var ports = (after ?? Ovs.GetState(Bridge, add.Concat(keep).ToList())).Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
         foreach (var n in _names.Where(wanted.Contains))
         {
             if (!ports.TryGetValue(n, out var port)) continue;
