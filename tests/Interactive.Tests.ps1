@@ -121,6 +121,20 @@ Describe 'Tab completion' {
         Get-Completion "Get-OvsPort i*$($rb.Substring($rb.Length - 4))" | Should -Be @($rb)
     }
 
+    It 'completes for Connect-OvsPort -Name only links that can become ports (not lo, not ports already, not bridges)' {
+        $fa = New-TestName 'icf'; $fb = New-TestName 'icf'
+        Add-VethPair -Name $fa -PeerName $fb | Out-Null
+        try {
+            $c = Get-Completion "Connect-OvsPort -Bridge $br -Name "
+            $c | Should -Contain $fa
+            $c | Should -Contain $fb
+            $c | Should -Not -Contain 'lo'
+            $c | Should -Not -Contain $ra
+            $c | Should -Not -Contain $br
+            Get-Completion "Connect-OvsPort $br $($fa.Substring(0, $fa.Length - 1))" | Should -Contain $fa
+        } finally { Remove-NetLink -Name $fa -Confirm:$false }
+    }
+
     It 'completes the interfaces of running DHCP servers' {
         Set-NetLink -Namespace $ns -Name $ia -Up
         Add-NetAddress -Namespace $ns -Name $ia 10.202.0.1/24 | Out-Null

@@ -64,6 +64,39 @@ public sealed class LinkNameCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>
+/// Completes the links Connect-OvsPort can add: those of the switch namespace (Set-OvsConnection -SwitchNamespace; the root
+/// namespace by default) that are not loopback, not Open vSwitch's own devices (bridges' internal ports, ovs-netdev,
+/// ovs-system) and not already ports of a bridge (the database read in process, best effort).
+/// </summary>
+public sealed class OvsPortCandidateCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var connection = NetNs.Core.Ovs.OvsConnection.Current;
+            var ns = connection.SwitchNamespace;
+            if (ns.Length > 0 && !IpClient.NamespaceExists(ns)) return Array.Empty<CompletionResult>();
+            var r = new CliWrapToolRunner().Run(IpCommands.LinkShow(ns));
+            if (!r.Succeeded) return Array.Empty<CompletionResult>();
+            var taken = new HashSet<string>(StringComparer.Ordinal) { "ovs-netdev", "ovs-system" };
+            if (NetNs.Core.Ovs.OvsDbReader.TryReadState(connection.EffectiveDatabase, Math.Min(2, connection.TimeoutSeconds)) is { } state)
+            {
+                taken.UnionWith(state.PortRows.Select(p => p.Name));
+                taken.UnionWith(state.InterfaceRows.Select(i => i.Name));
+            }
+            var links = IpJson.ParseLinks(r.StandardOutput).Where(l => l.Kind != "loopback" && l.Name != "lo" && !taken.Contains(l.Name)).Select(l => l.Name);
+            return Completion.Complete(links, wordToComplete, "link ").ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}
+
 /// <summary>Completes the interfaces DHCP servers started by NetNs serve (in the namespace given with -Namespace, when there is one).</summary>
 public sealed class DhcpServerInterfaceCompleter : IArgumentCompleter
 {

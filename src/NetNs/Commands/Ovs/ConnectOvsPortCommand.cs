@@ -47,7 +47,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
 
     /// <summary>Names of links in the root namespace.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByName)]
-    [ArgumentCompleter(typeof(LinkNameCompleter))]
+    [ArgumentCompleter(typeof(OvsPortCandidateCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>A VethPair (its root-namespace end is connected), a NetLink of the root namespace, or a link name.</summary>
