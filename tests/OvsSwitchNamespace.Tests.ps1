@@ -209,4 +209,34 @@ Describe 'Changes over OVSDB JSON-RPC (OvsClient with OvsDbWriter)' {
         $client.RemoveIfExist([string[]]@((New-TestName 'nobr')), [string[]]@($ghost))
         Get-PortNames | Should -Be $before
     }
+
+    It 'Remove-NetNamespace also removes the OVS ports its veth pairs were (not others); -KeepOvsPort and -WhatIf leave them' {
+        $hx = New-TestName 'swx'; $hy = New-TestName 'swx'
+        try {
+            New-NetNamespace $hx | Add-VethPair -Name eth0 -PeerName "v$hx" -PeerNamespace $sw | Connect-OvsPort -Bridge $br -KeepTxChecksumOffload | Out-Null
+            New-NetNamespace $hy | Add-VethPair -Name eth0 -PeerName "v$hy" -PeerNamespace $sw | Connect-OvsPort -Bridge $br -KeepTxChecksumOffload | Out-Null
+            $ports = { @(& ovs-vsctl "--db=unix:$($ovs.Socket)" list-ports $br) }
+
+            $exe = [Environment]::ProcessPath
+            $pre = @(if ((Split-Path -Leaf $exe) -ne 'pwsh') { Join-Path $PSHOME 'pwsh.dll' })
+            $w = & $exe @pre -NoProfile -NonInteractive -Command "Import-Module '$script:NetNsModule'; Set-OvsConnection -Database 'unix:$($ovs.Socket)' -SwitchNamespace '$sw'; Remove-NetNamespace $hx -WhatIf" 2>&1 | Out-String
+            $w | Should -BeLike "*ip netns del $hx*"
+            $w | Should -BeLike "*--if-exists del-port v$hx*"
+            & $ports | Should -Contain "v$hx"
+            Test-Path "/run/netns/$hx" | Should -BeTrue
+
+            $v = @(Remove-NetNamespace $hx -Verbose 4>&1)
+            @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "ovs-vsctl *--if-exists del-port v$hx*(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
+            & $ports | Should -Not -Contain "v$hx"
+            & $ports | Should -Contain "v$hy"
+            & $ports | Should -Contain "v$h1"
+
+            Remove-NetNamespace $hy -KeepOvsPort
+            & $ports | Should -Contain "v$hy"
+            (Get-OvsPort "v$hy").Error | Should -Not -BeNullOrEmpty
+        } finally {
+            Remove-TestNamespace @($hx, $hy)
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 --if-exists del-port "v$hx" -- --if-exists del-port "v$hy"
+        }
+    }
 }

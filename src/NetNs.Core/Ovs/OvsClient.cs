@@ -2,6 +2,7 @@ using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Models;
 using NetNs.Core.Native;
+using NetNs.Core.Netlink;
 using NetNs.Core.Process;
 using NetNs.Core.Validation;
 
@@ -143,6 +144,55 @@ public sealed class OvsClient
             }
         }
         return GetState();
+    }
+
+    /// <summary>
+    /// The ports whose device is a veth end in the switch namespace with its peer in one of <paramref name="namespaces"/>:
+    /// the ports that would be left without a device (OVS keeps them, with an error) once those namespaces are removed.
+    /// In process (the OVSDB state over its socket, then on one thread in the switch namespace the namespaces' netns ids
+    /// and an RTM_GETLINK dump); best effort: empty when OVS cannot be read this way within 2 seconds or has no ports.
+    /// </summary>
+    public List<(string Bridge, string Port)> PortsPeeredInto(IReadOnlyCollection<string> namespaces)
+    {
+        var result = new List<(string Bridge, string Port)>();
+        if (namespaces.Count == 0 || _runner is not CliWrapToolRunner) return result;
+        if (OvsDbReader.TryReadState(Connection.EffectiveDatabase, Math.Min(2, Connection.TimeoutSeconds)) is not { } state) return result;
+        var byInterface = state.Ports().ToDictionary(p => p.Interface, p => (p.Bridge, p.Name), StringComparer.Ordinal);
+        if (byInterface.Count == 0) return result;
+        var handles = new List<Microsoft.Win32.SafeHandles.SafeFileHandle>();
+        try
+        {
+            foreach (var n in namespaces)
+            {
+                try { handles.Add(Rtnl.OpenNamespace(n)); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetNsException) { }
+            }
+            var names = Rtnl.In(Connection.SwitchNamespace, s =>
+            {
+                var ids = new HashSet<int>();
+                foreach (var h in handles)
+                {
+                    try
+                    {
+                        if (RtnlMessages.ParseNsId(s.Query(RtnlMessages.GetNsId(s.NextSeq(), (int)h.DangerousGetHandle()), RtnlMessages.RtmNewNsId)) is { } id and >= 0)
+                            ids.Add(id);
+                    }
+                    catch (RtnlException) { }
+                }
+                if (ids.Count == 0) return new List<string>();
+                return s.Dump(RtnlMessages.GetLinks(s.NextSeq()), RtnlMessages.RtmNewLink)
+                    .Select(m => RtnlMessages.ParseLink(m))
+                    .Where(l => l is { Kind: "veth", LinkNetnsId: { } peerNs } && ids.Contains(peerNs) && byInterface.ContainsKey(l.Name))
+                    .Select(l => l!.Name).ToList();
+            });
+            result.AddRange(names.Select(n => byInterface[n]));
+        }
+        catch (Exception ex) when (ex is RtnlException or NetNsException or IOException or UnauthorizedAccessException) { }
+        finally
+        {
+            foreach (var h in handles) h.Dispose();
+        }
+        return result;
     }
 
     /// <summary>The <c>ovs_version</c> of the instance (also a reachability check).</summary>

@@ -7,7 +7,9 @@ namespace NetNs.Commands.Namespaces;
 /// <summary>
 /// <para type="synopsis">Removes network namespaces, with their veth pairs and DHCP servers, synchronously.</para>
 /// <para type="description">Refuses while processes run inside (NamespaceInUse, ResourceUnavailable) unless -Force, which
-/// stops them. When the cmdlet returns, the namespace and the peers of its veth ends are gone.</para>
+/// stops them. When the cmdlet returns, the namespace and the peers of its veth ends are gone, and so are the Open vSwitch
+/// ports (of the Set-OvsConnection instance) those peers were: one del-port transaction at the end, in process; a failure
+/// there is a warning. -KeepOvsPort leaves them, as 'ip netns del' does.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
@@ -24,6 +26,10 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     /// <summary>Stop the processes running inside (SIGTERM, then SIGKILL after 5 seconds) instead of refusing.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <summary>Leave the Open vSwitch ports whose veth ends go with the namespace (OVS then keeps them, with an error), as ip netns del does.</summary>
+    [Parameter]
+    public SwitchParameter KeepOvsPort { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -44,6 +50,8 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     protected override void EndProcessing()
     {
         var done = 0;
+        var ovs = new Core.Ovs.OvsClient(Runner, Core.Ovs.OvsConnection.Current, CancellationToken);
+        var orphaned = new List<(string Bridge, string Port)>();
         var progress = new ProgressRecord(1, "Removing network namespaces", "Starting");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var name in _names.Distinct(StringComparer.Ordinal))
@@ -58,10 +66,24 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
             {
                 Validate.NamespaceName(name);
                 IpClient.RequireNamespace(name, "Name");
-                if (!ShouldProcess(name, IpCommands.NetnsDelete(name).ToString())) return;
+                // The OVS ports of this namespace's veth pairs, found while the pairs still exist.
+                var ports = KeepOvsPort ? new List<(string Bridge, string Port)>() : ovs.PortsPeeredInto(new[] { name });
+                var action = IpCommands.NetnsDelete(name).ToString();
+                if (ports.Count > 0 && Core.Ovs.OvsCommands.Teardown(ovs.Connection, Array.Empty<string>(), ports.Select(p => p.Port)) is { } del)
+                    action += Environment.NewLine + del;
+                if (!ShouldProcess(name, action)) return;
                 Ip.RemoveNamespace(name, Force.IsPresent);
+                orphaned.AddRange(ports);
             });
             done++;
+        }
+        if (orphaned.Count > 0)
+        {
+            try { ovs.RemoveIfExist(Array.Empty<string>(), orphaned.Select(p => p.Port).Distinct(StringComparer.Ordinal).ToList()); }
+            catch (Core.Errors.NetNsException ex)
+            {
+                WriteWarning($"The namespaces are removed, but their Open vSwitch port(s) {string.Join(", ", orphaned.Select(p => p.Bridge + "/" + p.Port))} could not be: {ex.Message} Remove them with Disconnect-OvsPort.");
+            }
         }
         if (sw.ElapsedMilliseconds > 1000 && _names.Count > 1)
         {
