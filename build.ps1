@@ -7,7 +7,7 @@
       Bootstrap  Installs missing Debian packages (as root), restores Pester from NuGet, starts Open vSwitch.
       Build      Compiles the module into out/NetNs (NetNs.psd1, DLLs, format and help files).
       Test       Builds, then runs the xunit and the Pester tests; prints 'N passed, N failed' over both.
-      Demo       Builds, then runs examples/walkthrough.ps1 (the walk-through of DESIGN.md).
+      Demo       Builds, then runs examples/walkthrough.ps1 (the walk-through shown in the README).
       Docs       Builds, then refreshes docs/en-US/*.md from the built cmdlets (docs/help.ps1 -Update): creates
                  the file of a new cmdlet, regenerates SYNTAX, parameter metadata, INPUTS and OUTPUTS, keeps the prose.
       Bench      Builds, then runs bench/Bench.ps1: a star of N hosts built and torn down four ways (CSV + SVG chart in out/bench).

@@ -1,4 +1,4 @@
-# The walk-through of DESIGN.md as a lab: two namespaces on one Open vSwitch bridge.
+# The NetNs walk-through (README, about_NetNs) as a lab: two namespaces on one Open vSwitch bridge.
 #   New-NetLab ./examples/walkthrough.lab.psd1
 #   Test-NetLabConnectivity walkthrough
 #   Export-NetLabDiagram walkthrough -Format Svg -Path walkthrough.svg

@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    The NetNs walk-through (DESIGN.md section 1): two namespaces on an Open vSwitch bridge, ping, DHCP,
+    The NetNs walk-through (README and about_NetNs): two namespaces on an Open vSwitch bridge, ping, DHCP,
     VLAN isolation, tear-down — every step with NetNs cmdlets, each printing its objects and checking its result.
 .DESCRIPTION
     Uses the names of the walk-through: ns1, ns2, br0, eth1-ns1/veth-ns1, eth1-ns2/veth-ns2, 10.0.0.1/24,

@@ -27,7 +27,7 @@ AfterAll {
 }
 
 Describe 'Lab definitions' {
-    It 'reads the walk-through example (.psd1) with the names of DESIGN.md' {
+    It 'reads the walk-through example (.psd1) with the names of the walk-through' {
         # (Not built here: ns1/ns2/br0 may exist on a shared machine; New-NetLab would refuse them.)
         $d = Export-NetLabDiagram -Definition "$PSScriptRoot/../examples/walkthrough.lab.psd1" -Format Dot
         foreach ($s in 'ns1', 'ns2', 'br0', 'eth1-ns1', 'veth-ns1', 'eth1-ns2', 'veth-ns2', '10.0.0.1/24', '10.0.0.2/24') { $d | Should -Match ([regex]::Escape($s)) }

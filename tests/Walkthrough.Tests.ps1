@@ -1,4 +1,4 @@
-# The whole walk-through of DESIGN.md section 1 (examples/walkthrough.ps1), end to end, under unique names,
+# The whole walk-through (examples/walkthrough.ps1, shown in the README), end to end, under unique names,
 # against a private Open vSwitch.
 BeforeAll {
     . $PSScriptRoot/Common.ps1
