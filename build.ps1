@@ -100,7 +100,7 @@ function Start-OpenVSwitch {
     if ($LASTEXITCODE -eq 0) { return }
     Write-Step 'Starting Open vSwitch (ovsdb-server, ovs-vswitchd)'
     $ctl = '/usr/share/openvswitch/scripts/ovs-ctl'
-    & $ctl start --system-id=random --no-monitor *> (Join-Path ([IO.Path]::GetTempPath()) 'netns-ovs-ctl.txt')
+    $log = @(& $ctl start --system-id=random --no-monitor 2>&1)
     & ovs-vsctl --timeout=5 show *> $null
     if ($LASTEXITCODE -ne 0) {
         # ovs-ctl gives up on ovs-vswitchd when the openvswitch kernel module cannot be loaded; the database is
@@ -109,7 +109,7 @@ function Start-OpenVSwitch {
         & ovs-vswitchd --pidfile --detach --log-file *> $null
     }
     & ovs-vsctl --timeout=5 show *> $null
-    if ($LASTEXITCODE -ne 0) { Write-Warning 'Open vSwitch did not start; the OVS tests will fail.' }
+    if ($LASTEXITCODE -ne 0) { Write-Warning "Open vSwitch did not start; the OVS tests will fail. ovs-ctl said:`n$($log -join "`n")" }
 }
 
 function Invoke-Build {
