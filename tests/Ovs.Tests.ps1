@@ -254,6 +254,10 @@ Describe 'Walk-through on the bridge: ports, ping, VLAN isolation' {
         Assert-NetNsError $e3 'PortNotFound' 'ObjectNotFound'
         Get-OvsPort -Bridge 'nobr3' -ErrorVariable e4 -ErrorAction SilentlyContinue
         Assert-NetNsError $e4 'BridgeNotFound' 'ObjectNotFound'
+        # A bridge name in the port's position says how to list the bridge's ports.
+        Get-OvsPort $br -ErrorVariable e5 -ErrorAction SilentlyContinue
+        Assert-NetNsError $e5 'PortNotFound' 'ObjectNotFound'
+        $e5[0].Exception.Message | Should -BeLike "*is a bridge, not a port; list its ports with Get-OvsPort -Bridge $br*"
     }
 
     It 'shows the OVS error of a port whose device vanished' {

@@ -72,7 +72,14 @@ public sealed class GetOvsPortCommand : OvsCmdlet
                     var p = new WildcardPattern(n);
                     var m = ports.Where(x => p.IsMatch(x.Name)).ToList();
                     if (m.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                        WriteNetNsError(Ovs.PortNotFound(n, bridgeNames is { Length: 1 } ? bridgeNames[0] : null));
+                    {
+                        var e = Ovs.PortNotFound(n, bridgeNames is { Length: 1 } ? bridgeNames[0] : null);
+                        // The first position is the port: 'Get-OvsPort br0' meant the ports of bridge br0.
+                        if (bridgeNames is null && state.FindBridge(n) is not null)
+                            e = new Core.Errors.NetNsException(e.ErrorId, e.Category,
+                                $"'{n}' is a bridge, not a port; list its ports with Get-OvsPort -Bridge {n}.", n);
+                        WriteNetNsError(e);
+                    }
                     selected.AddRange(m);
                 }
                 ports = selected.Distinct().ToList();
