@@ -139,7 +139,7 @@ public sealed class OvsClient
                     }
                 }
             }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception ex) when (OvsDbSession.IsExchangeFailure(ex))
             {
             }
         }
@@ -157,7 +157,7 @@ public sealed class OvsClient
         var result = new List<(string Bridge, string Port)>();
         if (namespaces.Count == 0 || _runner is not CliWrapToolRunner) return result;
         if (OvsDbReader.TryReadState(Connection.EffectiveDatabase, Math.Min(2, Connection.TimeoutSeconds)) is not { } state) return result;
-        var byInterface = state.Ports().ToDictionary(p => p.Interface, p => (p.Bridge, p.Name), StringComparer.Ordinal);
+        var byInterface = state.Ports().ToDictionary(p => p.Interface, p => (p.Bridge, Port: p.Name), StringComparer.Ordinal);
         if (byInterface.Count == 0) return result;
         var handles = new List<Microsoft.Win32.SafeHandles.SafeFileHandle>();
         try
@@ -324,7 +324,7 @@ public sealed class OvsClient
         {
             throw TimeoutError(equivalent + InProcessMark);
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (OvsDbSession.IsExchangeFailure(ex))
         {
             throw new NetNsException(errorId, NetNsErrorCategory.ConnectionError,
                 $"The Open vSwitch database at {Connection.EffectiveDatabase} broke off the exchange ({ex.Message}) while NetNs ran the equivalent of '{equivalent}'; the change may have been stored.", target, ex);
@@ -424,22 +424,21 @@ public sealed class OvsClient
         => ChecksumOffload.DisableAll(devices).Select(ex => ex.Message).ToList();
 
     /// <summary>
-    /// Port name → bridge name, for marking links that are OVS ports (Get-NetLink). Best effort: null when the database socket
-    /// does not exist, ovs-vsctl is missing or OVS does not answer within 2 seconds; never throws.
+    /// Interface name → bridge name, for marking links that are OVS ports (Get-NetLink). Read in process (OVSDB JSON-RPC) with
+    /// the real runner, else with ovs-vsctl. Best effort: null when the database socket does not exist, ovs-vsctl is missing or
+    /// OVS does not answer within 2 seconds; never throws.
     /// </summary>
     public static Dictionary<string, string>? TryGetPortBridges(IToolRunner runner, OvsConnection connection, CancellationToken cancellationToken = default)
     {
         var db = connection.EffectiveDatabase;
         if (db.StartsWith("unix:", StringComparison.Ordinal) && !File.Exists(db.Substring(5))) return null;
+        var quick = new OvsConnection(connection.Database, Math.Min(2, connection.TimeoutSeconds));
+        if (runner is CliWrapToolRunner && OvsDbReader.TryReadState(db, quick.TimeoutSeconds) is { } read)
+            return read.BridgesByInterface();
         try
         {
-            var quick = new OvsConnection(connection.Database, Math.Min(2, connection.TimeoutSeconds));
             var r = runner.Run(OvsCommands.ListState(quick), cancellationToken);
-            if (!r.Succeeded) return null;
-            var state = OvsJson.ParseState(r.StandardOutput, db);
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in state.Ports()) map[p.Interface] = p.Bridge;
-            return map;
+            return r.Succeeded ? OvsJson.ParseState(r.StandardOutput, db).BridgesByInterface() : null;
         }
         catch (NetNsException) { return null; }
         catch (FormatException) { return null; }

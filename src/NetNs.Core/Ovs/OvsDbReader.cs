@@ -48,7 +48,7 @@ public static class OvsDbReader
             using var session = OvsDbSession.TryOpen(database, timeoutSeconds);
             return session is null ? null : ReadState(session, database);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (OvsDbSession.IsExchangeFailure(ex))
         {
             return null;
         }

@@ -55,6 +55,13 @@ public sealed class OvsDbSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// True for the exceptions an exchange with ovsdb-server can end in: the socket failing or closing, no answer in time,
+    /// or a reply that is not what was asked for.
+    /// </summary>
+    public static bool IsExchangeFailure(Exception ex) =>
+        ex is SocketException or IOException or TimeoutException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException;
+
     /// <summary>Sends a request and returns the whole reply object (<c>{"id":…,"result":…,"error":…}</c>), cloned.</summary>
     /// <exception cref="TimeoutException">No reply before the connection's deadline.</exception>
     /// <exception cref="IOException">The server closed the connection.</exception>

@@ -67,6 +67,14 @@ public sealed class OvsState
         return list.OrderBy(p => p.Bridge, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Interface name → the bridge whose port it is (bridges' own internal ports left out).</summary>
+    public Dictionary<string, string> BridgesByInterface()
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in Ports()) map[p.Interface] = p.Bridge;
+        return map;
+    }
+
     /// <summary>The bridge a port (by port name) belongs to, or null.</summary>
     public string? BridgeOfPort(string port)
     {

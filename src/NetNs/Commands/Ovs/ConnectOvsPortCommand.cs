@@ -233,7 +233,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                     try
                     {
                         // A runner of its own: this cmdlet's one writes to -Verbose, which a stopping pipeline refuses.
-                        new OvsClient(new Core.Process.CliWrapToolRunner(), Ovs.Connection).Run(OvsCommands.DeletePorts(Ovs.Connection, add.Select(n => (Bridge, n)).ToList(), ifExists: true));
+                        new OvsClient(new Core.Process.CliWrapToolRunner(), Ovs.Connection).RemoveIfExist(Array.Empty<string>(), add);
                     }
                     catch (NetNsException)
                     {
