@@ -280,6 +280,8 @@ public sealed class IpClient
         var raw = GetRawLinks(@namespace, name);
         Dictionary<int, string?>? nsids = null;
         var cache = new Dictionary<string, List<RawLink>>(StringComparer.Ordinal);
+        // Peer names per peer namespace, for this call only (the client may be shared by parallel calls).
+        var peerNames = new Dictionary<string, Dictionary<int, string?>?>(StringComparer.Ordinal);
         if (name is null) cache[@namespace] = raw;
         List<RawLink> LinksOf(string ns)
         {
@@ -304,7 +306,7 @@ public sealed class IpClient
                     if (nsids.TryGetValue(nsid, out var n) && n is not null)
                     {
                         // A named peer namespace: look the index up in process (no ip process per namespace).
-                        var names = NamesIn(n, raw, nsid);
+                        if (!peerNames.TryGetValue(n, out var names)) peerNames[n] = names = NamesIn(n, raw, nsid);
                         if (names is not null && names.TryGetValue(index, out var inProcess) && inProcess is not null)
                         {
                             peerName = inProcess;
@@ -345,19 +347,9 @@ public sealed class IpClient
         return result;
     }
 
-    private readonly Dictionary<string, Dictionary<int, string?>?> _peerNames = new(StringComparer.Ordinal);
-
     /// <summary>Names, in peer namespace <paramref name="peerNamespace"/>, of the peers of all veth in <paramref name="raw"/> whose netns id is <paramref name="nsid"/>.</summary>
-    private Dictionary<int, string?>? NamesIn(string peerNamespace, List<RawLink> raw, int nsid)
-    {
-        if (!_peerNames.TryGetValue(peerNamespace, out var map))
-        {
-            var indexes = raw.Where(x => x.Kind == "veth" && x.LinkNetnsId == nsid && x.LinkIndex is not null).Select(x => x.LinkIndex!.Value);
-            map = IfIndex.NamesIn(peerNamespace, indexes);
-            _peerNames[peerNamespace] = map;
-        }
-        return map;
-    }
+    private static Dictionary<int, string?>? NamesIn(string peerNamespace, List<RawLink> raw, int nsid) =>
+        IfIndex.NamesIn(peerNamespace, raw.Where(x => x.Kind == "veth" && x.LinkNetnsId == nsid && x.LinkIndex is not null).Select(x => x.LinkIndex!.Value));
 
     private Dictionary<int, string?> ParseIds(string @namespace)
     {

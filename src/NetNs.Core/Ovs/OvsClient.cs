@@ -147,50 +147,55 @@ public sealed class OvsClient
     }
 
     /// <summary>
-    /// The ports whose device is a veth end in the switch namespace with its peer in one of <paramref name="namespaces"/>:
-    /// the ports that would be left without a device (OVS keeps them, with an error) once those namespaces are removed.
-    /// In process (the OVSDB state over its socket, then on one thread in the switch namespace the namespaces' netns ids
-    /// and an RTM_GETLINK dump); best effort: empty when OVS cannot be read this way within 2 seconds or has no ports.
+    /// The ports whose device is a veth end in the switch namespace with its peer in one of <paramref name="namespaces"/>,
+    /// by that namespace: the ports that would be left without a device (OVS keeps them, with an error) once those
+    /// namespaces are removed. In process (the OVSDB state over its socket, then on one thread in the switch namespace the
+    /// namespaces' netns ids and one RTM_GETLINK dump); best effort: empty when OVS cannot be read this way within 2 seconds
+    /// or has no ports.
     /// </summary>
-    public List<(string Bridge, string Port)> PortsPeeredInto(IReadOnlyCollection<string> namespaces)
+    public Dictionary<string, List<(string Bridge, string Port)>> PortsPeeredInto(IReadOnlyCollection<string> namespaces)
     {
-        var result = new List<(string Bridge, string Port)>();
+        var result = new Dictionary<string, List<(string Bridge, string Port)>>(StringComparer.Ordinal);
         if (namespaces.Count == 0 || _runner is not CliWrapToolRunner) return result;
         if (OvsDbReader.TryReadState(Connection.EffectiveDatabase, Math.Min(2, Connection.TimeoutSeconds)) is not { } state) return result;
         var byInterface = state.Ports().ToDictionary(p => p.Interface, p => (p.Bridge, Port: p.Name), StringComparer.Ordinal);
         if (byInterface.Count == 0) return result;
-        var handles = new List<Microsoft.Win32.SafeHandles.SafeFileHandle>();
+        var handles = new List<(string Namespace, Microsoft.Win32.SafeHandles.SafeFileHandle Handle)>();
         try
         {
             foreach (var n in namespaces)
             {
-                try { handles.Add(Rtnl.OpenNamespace(n)); }
+                try { handles.Add((n, Rtnl.OpenNamespace(n))); }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NetNsException) { }
             }
-            var names = Rtnl.In(Connection.SwitchNamespace, s =>
+            var found = Rtnl.In(Connection.SwitchNamespace, s =>
             {
-                var ids = new HashSet<int>();
-                foreach (var h in handles)
+                var ids = new Dictionary<int, string>();
+                foreach (var (n, h) in handles)
                 {
                     try
                     {
                         if (RtnlMessages.ParseNsId(s.Query(RtnlMessages.GetNsId(s.NextSeq(), (int)h.DangerousGetHandle()), RtnlMessages.RtmNewNsId)) is { } id and >= 0)
-                            ids.Add(id);
+                            ids[id] = n;
                     }
                     catch (RtnlException) { }
                 }
-                if (ids.Count == 0) return new List<string>();
+                if (ids.Count == 0) return new List<(string Namespace, string Link)>();
                 return s.Dump(RtnlMessages.GetLinks(s.NextSeq()), RtnlMessages.RtmNewLink)
                     .Select(m => RtnlMessages.ParseLink(m))
-                    .Where(l => l is { Kind: "veth", LinkNetnsId: { } peerNs } && ids.Contains(peerNs) && byInterface.ContainsKey(l.Name))
-                    .Select(l => l!.Name).ToList();
+                    .Where(l => l is { Kind: "veth", LinkNetnsId: { } peerNs } && ids.ContainsKey(peerNs) && byInterface.ContainsKey(l.Name))
+                    .Select(l => (ids[l!.LinkNetnsId!.Value], l.Name)).ToList();
             });
-            result.AddRange(names.Select(n => byInterface[n]));
+            foreach (var (n, link) in found)
+            {
+                if (!result.TryGetValue(n, out var list)) result[n] = list = new List<(string Bridge, string Port)>();
+                list.Add(byInterface[link]);
+            }
         }
         catch (Exception ex) when (ex is RtnlException or NetNsException or IOException or UnauthorizedAccessException) { }
         finally
         {
-            foreach (var h in handles) h.Dispose();
+            foreach (var (_, h) in handles) h.Dispose();
         }
         return result;
     }
@@ -260,7 +265,7 @@ public sealed class OvsClient
         var cmd = OvsCommands.DeleteBridge(Connection, name);
         var done = TryInProcess(cmd, "RemoveBridgeFailed", name, session =>
         {
-            var uuid = OvsDbReader.ReadState(session, Connection.EffectiveDatabase).FindBridge(name)?.Uuid ?? throw BridgeNotFound(name, "Name");
+            var uuid = OvsDbReader.BridgeUuids(session).GetValueOrDefault(name) ?? throw BridgeNotFound(name, "Name");
             return OvsDbWriter.DeleteBridgeOperations(new[] { uuid });
         }, f => new NetNsException("RemoveBridgeFailed", NetNsErrorCategory.InvalidOperation, $"Cannot remove Open vSwitch bridge '{name}': OVSDB refused the transaction ({f.Error}{(f.Details is null ? "" : ": " + f.Details)}).", name));
         if (done is not null) return;
@@ -349,8 +354,9 @@ public sealed class OvsClient
         if (done is not null)
         {
             var names = new HashSet<string>(ports, StringComparer.Ordinal);
-            var failed = done.State.InterfaceRows.Where(i => names.Contains(i.Name) && i.OfPort == -1).ToList();
-            if (failed.Count == 0) return done.State;
+            var state = done.State!;
+            var failed = state.InterfaceRows.Where(i => names.Contains(i.Name) && i.OfPort == -1).ToList();
+            if (failed.Count == 0) return state;
             // ovs-vswitchd could not open a device (ofport -1): take the new ports out again, as after a failed ovs-vsctl.
             RemoveIfExist(Array.Empty<string>(), ports);
             var text = string.Join("; ", failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"));

@@ -14,8 +14,8 @@ namespace NetNs.Core.Ovs;
 /// </summary>
 public static class OvsDbWriter
 {
-    /// <summary>The outcome of <see cref="TryCommit"/>: the results of the change's operations, and the state after ovs-vswitchd applied it.</summary>
-    public sealed record CommitResult(JsonElement Results, OvsState State);
+    /// <summary>The outcome of <see cref="TryCommit"/>: the results of the change's operations, and the state after ovs-vswitchd applied it (read only when asked for).</summary>
+    public sealed record CommitResult(JsonElement Results, OvsState? State);
 
     private static object Where(string column, object value) => new object[] { new object[] { column, "==", value } };
 
@@ -180,7 +180,7 @@ public static class OvsDbWriter
     /// <param name="connected">Called once connected, before anything is sent (e.g. to show the equivalent command).</param>
     /// <param name="cancellationToken">Stops the wait (Ctrl+C).</param>
     /// <param name="committed">Called once the transaction is committed, before the wait for ovs-vswitchd.</param>
-    /// <param name="readAfter">Reads the state returned once ovs-vswitchd applied the change (default: the whole state).</param>
+    /// <param name="readAfter">Reads the state returned once ovs-vswitchd applied the change; without it no state is read.</param>
     /// <exception cref="NetNsException">What <paramref name="refused"/> or <paramref name="operations"/> throw: nothing was stored.</exception>
     /// <exception cref="TimeoutException">ovsdb-server or ovs-vswitchd did not answer in time (the change may be stored).</exception>
     /// <exception cref="OperationCanceledException">Cancelled while waiting (the change may be stored).</exception>
@@ -193,7 +193,7 @@ public static class OvsDbWriter
         if (session is null) return null;
         connected?.Invoke();
         var ops = operations(session);
-        if (ops.Count == 0) return new CommitResult(JsonDocument.Parse("[]").RootElement.Clone(), OvsDbReader.ReadState(session, database));
+        if (ops.Count == 0) return new CommitResult(JsonDocument.Parse("[]").RootElement.Clone(), readAfter?.Invoke(session));
         long curCfg = -1;
         void Track(JsonElement tableUpdates)
         {
@@ -218,6 +218,6 @@ public static class OvsDbWriter
             if (row.TryGetProperty("next_cfg", out var v) && v.ValueKind == JsonValueKind.Number) nextCfg = v.GetInt64();
         // No Open_vSwitch row means no ovs-vswitchd configuration to wait for (ovs-vsctl says "database not initialized").
         if (nextCfg is { } target) session.WaitUntil(() => curCfg >= target);
-        return new CommitResult(results, readAfter is null ? OvsDbReader.ReadState(session, database) : readAfter(session));
+        return new CommitResult(results, readAfter?.Invoke(session));
     }
 }

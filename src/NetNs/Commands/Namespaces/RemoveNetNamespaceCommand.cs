@@ -46,12 +46,27 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
         }
     }
 
+    private static bool Existing(string name)
+    {
+        try
+        {
+            Validate.NamespaceName(name);
+            return IpClient.NamespaceExists(name);
+        }
+        catch (Core.Errors.NetNsException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     protected override void EndProcessing()
     {
         var done = 0;
         var ovs = new Core.Ovs.OvsClient(Runner, Core.Ovs.OvsConnection.Current, CancellationToken);
         var orphaned = new List<(string Bridge, string Port)>();
+        // The OVS ports of these namespaces' veth pairs, found while the pairs still exist: one read for all of them.
+        var peered = KeepOvsPort ? new Dictionary<string, List<(string Bridge, string Port)>>() : ovs.PortsPeeredInto(_names.Distinct(StringComparer.Ordinal).Where(Existing).ToList());
         var progress = new ProgressRecord(1, "Removing network namespaces", "Starting");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var name in _names.Distinct(StringComparer.Ordinal))
@@ -66,8 +81,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
             {
                 Validate.NamespaceName(name);
                 IpClient.RequireNamespace(name, "Name");
-                // The OVS ports of this namespace's veth pairs, found while the pairs still exist.
-                var ports = KeepOvsPort ? new List<(string Bridge, string Port)>() : ovs.PortsPeeredInto(new[] { name });
+                var ports = peered.GetValueOrDefault(name) ?? new List<(string Bridge, string Port)>();
                 var action = IpCommands.NetnsDelete(name).ToString();
                 if (ports.Count > 0 && Core.Ovs.OvsCommands.Teardown(ovs.Connection, Array.Empty<string>(), ports.Select(p => p.Port)) is { } del)
                     action += Environment.NewLine + del;
