@@ -7,6 +7,14 @@ function New-TestName([string] $Prefix = 't') {
     $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 6)
 }
 
+# Asserts that the first error record has this ErrorId (the start of FullyQualifiedErrorId) and category.
+function Assert-NetNsError($Errors, [string] $ErrorId, [string] $Category) {
+    @($Errors).Count | Should -BeGreaterThan 0
+    $e = @($Errors)[0]
+    $e.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+    $e.CategoryInfo.Category | Should -Be $Category
+}
+
 # Removes namespaces by exact name, ignoring the ones already gone (for AfterAll / finally blocks).
 function Remove-TestNamespace([string[]] $Name) {
     foreach ($n in $Name) {

@@ -31,14 +31,6 @@ BeforeAll {
         $json = & ip -j @ns address show dev $Name
         @(($json | ConvertFrom-Json).addr_info | ForEach-Object { "$($_.local)/$($_.prefixlen)" })
     }
-
-    # Asserts one error record of the given ErrorId and category.
-    function Assert-NetNsError($ErrorVariable, [string] $ErrorId, [string] $Category) {
-        @($ErrorVariable).Count | Should -BeGreaterOrEqual 1
-        $e = @($ErrorVariable)[0]
-        $e.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
-        $e.CategoryInfo.Category | Should -Be $Category
-    }
 }
 
 AfterAll {

@@ -140,12 +140,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     . $PSScriptRoot/OvsFixture.ps1
 
-    function Assert-NetNsError($Errors, [string] $ErrorId, [string] $Category) {
-        @($Errors).Count | Should -BeGreaterThan 0
-        $Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
-        $Errors[0].CategoryInfo.Category | Should -Be $Category
-    }
-
     $script:ovs = Start-TestOvs
     $script:fx = New-TestName 'hx'
     $script:ra = New-TestName 'hra'; $script:ib = New-TestName 'hib'

@@ -3,13 +3,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     . $PSScriptRoot/OvsFixture.ps1
 
-    # Asserts the first error of an -ErrorVariable: ErrorId and category.
-    function Assert-NetNsError($Errors, [string] $ErrorId, [string] $Category) {
-        $Errors.Count | Should -BeGreaterThan 0
-        $Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
-        $Errors[0].CategoryInfo.Category | Should -Be $Category
-    }
-
     # Runs a script in a fresh pwsh with the module imported and NetNs pointed at the private OVS; returns its output text.
     function Invoke-ChildPwsh([string] $Script) {
         $exe = [Environment]::ProcessPath

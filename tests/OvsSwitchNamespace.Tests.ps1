@@ -11,12 +11,6 @@ BeforeAll {
     $script:br = New-TestName 'swb'
     & ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=20 add-br $br -- set bridge $br datapath_type=netdev
     Set-OvsConnection -Database "unix:$($ovs.Socket)" -SwitchNamespace $sw -TimeoutSeconds 20
-
-    function Assert-NetNsError($Errors, [string] $ErrorId, [string] $Category) {
-        $Errors.Count | Should -BeGreaterThan 0
-        $Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
-        $Errors[0].CategoryInfo.Category | Should -Be $Category
-    }
 }
 
 AfterAll {

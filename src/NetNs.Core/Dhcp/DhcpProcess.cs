@@ -34,17 +34,7 @@ internal static class DhcpProcess
     }
 
     /// <summary>Stops the process (SIGTERM, SIGKILL after <paramref name="timeout"/>) and waits until it is gone.</summary>
-    public static void Stop(int pid, TimeSpan timeout)
-    {
-        if (!Signals.Alive(pid)) return;
-        Signals.Send(pid, Signals.Term);
-        var deadline = DateTime.UtcNow + timeout;
-        while (Signals.Alive(pid) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-        if (!Signals.Alive(pid)) return;
-        Signals.Send(pid, Signals.Kill);
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (Signals.Alive(pid) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-    }
+    public static void Stop(int pid, TimeSpan timeout) => Signals.Stop(new[] { pid }, timeout);
 
     /// <summary>The state directory name of (namespace, interface): "NS-IF", or "-IF" for the root namespace.</summary>
     public static string DirectoryName(string @namespace, string @interface) => @namespace + "-" + @interface;

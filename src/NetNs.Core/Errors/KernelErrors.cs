@@ -3,6 +3,14 @@ namespace NetNs.Core.Errors;
 /// <summary>Classifies the standard error of <c>ip</c>, <c>ovs-vsctl</c> and friends.</summary>
 public static class KernelErrors
 {
+    /// <summary>The ErrorId <paramref name="ids"/> gives <paramref name="category"/>, else <paramref name="fallbackId"/>.</summary>
+    public static string IdFor(NetNsErrorCategory category, string fallbackId, IEnumerable<(NetNsErrorCategory Category, string ErrorId)> ids)
+    {
+        foreach (var (c, e) in ids)
+            if (c == category) return e;
+        return fallbackId;
+    }
+
     /// <summary>Maps the stderr text of a failed tool to a category.</summary>
     public static NetNsErrorCategory Classify(string stderr)
     {

@@ -51,12 +51,7 @@ public sealed class IpClient
     private static NetNsException Refused(RtnlException ex, ToolCommand equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
     {
         var category = ex.Category;
-        var id = fallbackId;
-        foreach (var (c, e) in ids)
-        {
-            if (c == category) { id = e; break; }
-        }
-        return new NetNsException(id, category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
+        return new NetNsException(KernelErrors.IdFor(category, fallbackId, ids), category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
     }
 
     /// <summary>Named namespaces other than <paramref name="except"/> that hold a link called <paramref name="name"/> (in process; for error messages).</summary>
@@ -89,14 +84,6 @@ public sealed class IpClient
         }
         var pids = NetnsPids.Scan(names);
         return names.Select(n => new NetNamespace(n, ids.TryGetValue(n, out var id) ? id : null, pids[n])).ToList();
-    }
-
-    /// <summary>One namespace, or throws <c>NamespaceNotFound</c>.</summary>
-    public NetNamespace GetNamespace(string name)
-    {
-        RequireNamespace(name, "Name");
-        return GetNamespaces().FirstOrDefault(n => n.Name == name)
-            ?? throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{name}' does not exist.", name);
     }
 
     /// <summary>
@@ -181,7 +168,7 @@ public sealed class IpClient
             if (!force)
                 throw new NetNsException("NamespaceInUse", NetNsErrorCategory.ResourceUnavailable,
                     $"Namespace '{name}' still has processes running inside (pids {string.Join(", ", pids)}). Stop them, or use -Force to stop them and remove the namespace.", name);
-            StopProcesses(pids, killTimeout ?? TimeSpan.FromSeconds(5));
+            Signals.Stop(pids, killTimeout ?? TimeSpan.FromSeconds(5), _ct);
         }
         // In process with the real runner (a scripted runner sees every command): nothing it does needs a process.
         if (_runner is CliWrapToolRunner) RemoveInProcess(name);
@@ -238,20 +225,6 @@ public sealed class IpClient
 
     /// <summary>Appended to <c>ip netns del NAME</c> in -Verbose when NetNs deleted the namespace in process.</summary>
     private const string NetnsDeleteMark = "   (in process: umount, unlink)";
-
-    private void StopProcesses(List<int> pids, TimeSpan timeout)
-    {
-        foreach (var p in pids) Signals.Send(p, Signals.Term);
-        var deadline = DateTime.UtcNow + timeout;
-        while (pids.Any(Signals.Alive) && DateTime.UtcNow < deadline)
-        {
-            _ct.ThrowIfCancellationRequested();
-            Thread.Sleep(20);
-        }
-        foreach (var p in pids.Where(Signals.Alive)) Signals.Send(p, Signals.Kill);
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (pids.Any(Signals.Alive) && DateTime.UtcNow < deadline) Thread.Sleep(20);
-    }
 
     /// <summary>The links of a namespace as parsed from <c>ip -j -d link show</c>, peers unresolved.</summary>
     public List<RawLink> GetRawLinks(string @namespace, string? name = null)

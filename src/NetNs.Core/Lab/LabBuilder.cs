@@ -52,17 +52,14 @@ public sealed class LabBuilder
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
 
-    /// <summary>"system" when the openvswitch kernel module is loaded, else "netdev".</summary>
-    public static string AutoDatapath() => Directory.Exists("/sys/module/openvswitch") ? "system" : "netdev";
-
-    /// <summary>The resolved datapath of each bridge.</summary>
+    /// <summary>The resolved datapath of each bridge ("system" or "netdev"; Auto as <see cref="OvsClient.ResolveDatapath"/> decides).</summary>
     public static Dictionary<string, string> ResolveDatapaths(LabDefinition d) =>
-        d.Bridges.ToDictionary(b => b.Name, b => b.DatapathType switch
+        d.Bridges.ToDictionary(b => b.Name, b => OvsClient.ResolveDatapath(b.DatapathType switch
         {
-            LabDatapathType.System => "system",
-            LabDatapathType.Netdev => "netdev",
-            _ => AutoDatapath(),
-        });
+            LabDatapathType.System => OvsDatapathType.System,
+            LabDatapathType.Netdev => OvsDatapathType.Netdev,
+            _ => OvsDatapathType.Auto,
+        }, out _));
 
     /// <summary>Reads what exists: namespaces, links of the switch namespace, OVS bridges and ports (when the lab has bridges).</summary>
     public LabInventory Inventory(LabDefinition d, LabOptions o)
@@ -304,7 +301,4 @@ public sealed class LabBuilder
     {
         if (!res.Succeeded) errors.Add(res.ToException(id, target, "Removal step failed"));
     }
-
-    /// <summary>Every lab with a record.</summary>
-    public static List<NetLab> GetLabs() => LabStore.LoadAll().Select(r => Summary(r)).ToList();
 }

@@ -52,15 +52,24 @@ public static class LabConnectivity
     }
 
     /// <summary>Whether <paramref name="source"/> should reach <paramref name="address"/> per the topology.</summary>
-    public static bool Expected(LabDefinition d, string source, IPAddress address)
+    public static bool Expected(LabDefinition d, string source, IPAddress address) => Expectation(d)(source, address);
+
+    /// <summary>
+    /// <see cref="Expected"/> for many pairs: the hosts and segments of <paramref name="d"/> are worked out once, and the
+    /// returned function answers each (source, address).
+    /// </summary>
+    public static Func<string, IPAddress, bool> Expectation(LabDefinition d)
     {
         var hosts = Hosts(d);
         var seg = Segments(d);
-        var target = hosts.FirstOrDefault(h => h.Address.Equals(address));
-        if (target.Namespace is null) return false;
-        var targetSeg = seg.GetValueOrDefault((target.Namespace, target.Interface));
-        return hosts.Any(h => h.Namespace == source && seg.GetValueOrDefault((h.Namespace, h.Interface)) == targetSeg
-            && LabValidator.InSubnet(address, h.Address, h.Prefix));
+        return (source, address) =>
+        {
+            var target = hosts.FirstOrDefault(h => h.Address.Equals(address));
+            if (target.Namespace is null) return false;
+            var targetSeg = seg.GetValueOrDefault((target.Namespace, target.Interface));
+            return hosts.Any(h => h.Namespace == source && seg.GetValueOrDefault((h.Namespace, h.Interface)) == targetSeg
+                && LabValidator.InSubnet(address, h.Address, h.Prefix));
+        };
     }
 
     /// <summary>

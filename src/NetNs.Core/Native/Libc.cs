@@ -36,6 +36,28 @@ internal static class Signals
     /// <summary>True while the process exists (signal 0).</summary>
     public static bool Alive(int pid) => KillNative(pid, 0) == 0 && !IsZombie(pid);
 
+    /// <summary>
+    /// Stops processes: SIGTERM, then SIGKILL to those still alive after <paramref name="timeout"/>, then waits (at most 5
+    /// seconds more) until they are gone. Polls every 20 ms; <paramref name="cancellationToken"/> is checked during the first wait.
+    /// </summary>
+    public static void Stop(IReadOnlyCollection<int> pids, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var alive = pids.Where(Alive).ToList();
+        if (alive.Count == 0) return;
+        foreach (var p in alive) Send(p, Term);
+        var deadline = DateTime.UtcNow + timeout;
+        while (alive.Any(Alive) && DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(20);
+        }
+        var left = alive.Where(Alive).ToList();
+        if (left.Count == 0) return;
+        foreach (var p in left) Send(p, Kill);
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (left.Any(Alive) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+    }
+
     private static bool IsZombie(int pid)
     {
         try

@@ -450,12 +450,4 @@ public sealed class OvsClient
         catch (FormatException) { return null; }
         catch (System.Text.Json.JsonException) { return null; }
     }
-
-    /// <summary>Whether tx checksum offload is on for a device in namespace <paramref name="namespace"/> ("" = root; a setns thread otherwise); null when unknown.</summary>
-    public static bool? TxChecksumOffload(string @namespace, string device)
-    {
-        if (string.IsNullOrEmpty(@namespace)) return Ethtool.TxChecksum(device);
-        try { return NetnsThread.Run(@namespace, () => Ethtool.TxChecksum(device)); }
-        catch (NetNsException) { return null; }
-    }
 }

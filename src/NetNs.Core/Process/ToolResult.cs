@@ -53,11 +53,7 @@ public sealed class ToolResult
     {
         var err = StandardError.Trim();
         var category = KernelErrors.Classify(err);
-        var id = fallbackId;
-        foreach (var (c, e) in ids)
-        {
-            if (c == category) { id = e; break; }
-        }
+        var id = KernelErrors.IdFor(category, fallbackId, ids);
         var detail = err.Length > 0 ? err : $"exit status {ExitCode}";
         return new ToolFailedException(id, category, $"{action}: {detail} (command: {Command})", target, ExitCode, err, Command.ToString());
     }

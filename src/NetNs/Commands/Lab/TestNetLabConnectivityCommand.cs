@@ -57,7 +57,11 @@ public sealed class TestNetLabConnectivityCommand : LabCmdlet
             var r = LabBuilder.Require(Name);
             var d = LabBuilder.DefinitionOf(r);
             Func<string, string, IPAddress, bool?>? expect = null;
-            if (ExpectTopology) expect = (s, _, a) => LabConnectivity.Expected(d, s, a);
+            if (ExpectTopology)
+            {
+                var topology = LabConnectivity.Expectation(d);
+                expect = (s, _, a) => topology(s, a);
+            }
             if (Expected is { Length: > 0 })
             {
                 var table = new Dictionary<(string, string), bool>();

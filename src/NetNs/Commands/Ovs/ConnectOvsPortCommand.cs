@@ -251,15 +251,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         if (add.Count + keep.Count == 0) return;
         var wanted = new HashSet<string>(add.Concat(keep), StringComparer.Ordinal);
         var ports = (after ?? Ovs.GetState(Bridge, add.Concat(keep).ToList())).Ports().Where(p => p.Bridge == Bridge && wanted.Contains(p.Name)).ToDictionary(p => p.Name);
-        foreach (var n in _names.Where(wanted.Contains))
-        {
-            if (!ports.TryGetValue(n, out var port)) continue;
-            links.TryGetValue(port.Interface, out var link);
-            var gone = link is null && port.InterfaceType.Length == 0
-                ? $"network device {port.Interface} does not exist in {IpClient.Describe(sw)} (it vanished after it was connected; OVS keeps the port)"
-                : null;
-            WriteObject(port.With(OvsClient.TxChecksumOffload(sw, port.Interface), link?.PeerName, link?.PeerNamespace, gone));
-        }
+        WriteObject(Complete(_names.Where(n => wanted.Contains(n) && ports.ContainsKey(n)).Select(n => ports[n]).ToList(), links), enumerateCollection: true);
     }
 
     private void DisableOffload(List<(string Namespace, string Device)> devices)

@@ -85,8 +85,7 @@ public sealed class GetOvsPortCommand : OvsCmdlet
                 ports = selected.Distinct().ToList();
             }
             if (ports.Count == 0) return;
-            var links = RootLinks();
-            foreach (var port in ports) WriteObject(Complete(port, links));
+            WriteObject(Complete(ports, SwitchLinks(ports.Select(p => p.Interface).ToList())), enumerateCollection: true);
         });
     }
 }

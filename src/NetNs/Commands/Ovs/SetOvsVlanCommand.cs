@@ -111,10 +111,10 @@ public sealed class SetOvsVlanCommand : OvsCmdlet
                 return;
             }
             Ovs.SetVlan(names, vlan);
-            var ports = Ovs.GetState().Ports().Where(p => names.Contains(p.Name)).ToDictionary(p => p.Name);
-            var links = RootLinks();
-            foreach (var n in names)
-                if (ports.TryGetValue(n, out var p)) WriteObject(Complete(p, links));
+            var wanted = names.ToHashSet(StringComparer.Ordinal);
+            var ports = Ovs.GetState().Ports().Where(p => wanted.Contains(p.Name)).ToDictionary(p => p.Name);
+            var changed = names.Where(ports.ContainsKey).Select(n => ports[n]).ToList();
+            WriteObject(Complete(changed, SwitchLinks(changed.Select(p => p.Interface).ToList())), enumerateCollection: true);
         });
     }
 }
