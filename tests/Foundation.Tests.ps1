@@ -895,6 +895,7 @@ Describe 'Without root' {
         $body += "'Get-NetLink|' + (@(Get-NetLink lo).Name -join ',')"
         $body += "'Get-NetNamespace|' + (@(Get-NetNamespace $rn).Name -join ',')"
         $script = "Import-Module '$module'`n" + ($body -join "`n")
+        # Started in a directory nobody may enter (the clone's, under /root): NetNs's own tools must not depend on it.
         $out = & setpriv --reuid=nobody --regid=nogroup --clear-groups env "HOME=$nobodyDir/home" "DOTNET_CLI_HOME=$nobodyDir/home" DOTNET_NOLOGO=1 `
             dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1
         $script:results = @{}

@@ -65,3 +65,14 @@ Describe 'Invoke-InNamespace with piped input' {
         $out | Should -Be '0'
     }
 }
+
+Describe 'Where programs start' {
+    It 'Invoke-InNamespace starts the program in the current PowerShell location, as a native command' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) (New-TestName 'cwd')
+        New-Item -ItemType Directory $dir | Out-Null
+        try {
+            Push-Location $dir
+            try { Invoke-InNamespace $ns -- pwd | Should -Be $dir } finally { Pop-Location }
+        } finally { Remove-Item -Recurse -Force $dir }
+    }
+}

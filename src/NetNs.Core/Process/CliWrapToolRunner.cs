@@ -16,6 +16,7 @@ public sealed class CliWrapToolRunner : IToolRunner
         var cmd = Cli.Wrap(ToolLocator.Resolve(command.Tool))
             .WithArguments(command.Arguments)
             .WithValidation(CommandResultValidation.None)
+            .WithWorkingDirectory(command.WorkingDirectory ?? "/")
             .WithEnvironmentVariables(e => e.Set("LC_ALL", "C"));
         if (command.StandardInput is not null)
             cmd = cmd.WithStandardInputPipe(PipeSource.FromString(command.StandardInput));

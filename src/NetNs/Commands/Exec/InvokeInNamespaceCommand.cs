@@ -138,7 +138,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
 
     private void StartWithStandardInput()
     {
-        _runningCommand = IpCommands.NetnsExec(Namespace, Command, Stringify(ArgumentList));
+        _runningCommand = InLocation(IpCommands.NetnsExec(Namespace, Command, Stringify(ArgumentList)));
         _stdin = System.Threading.Channels.Channel.CreateUnbounded<string>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var output = _output = new BlockingCollection<(bool Error, string Line)>();
         _running = Runner.StreamAsync(_runningCommand, _stdin.Reader, l => output.Add((false, l)), l => output.Add((true, l)), CancellationToken)
@@ -195,12 +195,16 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
         }
     }
 
+    /// <summary>The program starts in the current PowerShell file-system location, as a native command does.</summary>
+    private ToolCommand InLocation(ToolCommand command) =>
+        new(command.Tool, command.Arguments, command.StandardInput) { WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath };
+
     private static string[] Stringify(object[] args) =>
         args.Select(a => a is PSObject p ? p.BaseObject : a).Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToArray();
 
     private void RunCommand()
     {
-        var cmd = IpCommands.NetnsExec(Namespace, Command, Stringify(ArgumentList));
+        var cmd = InLocation(IpCommands.NetnsExec(Namespace, Command, Stringify(ArgumentList)));
         Finish(cmd, Stream(cmd, null, line => WriteObject(line)));
     }
 
@@ -256,7 +260,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
             .ToString();
         var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes(script));
         var argv = pre.Concat(new[] { "-NoProfile", "-NonInteractive", "-NoLogo", "-EncodedCommand", encoded });
-        var cmd = IpCommands.NetnsExec(Namespace, pwsh, argv);
+        var cmd = InLocation(IpCommands.NetnsExec(Namespace, pwsh, argv));
         var output = new StringBuilder();
         var inPayload = false;
         // The marker is written after a newline of its own: the empty line that gives when the script's console output
