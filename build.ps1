@@ -232,14 +232,17 @@ Import-Module $(ConvertTo-Literal $pester)
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputFormat = 'JUnitXml'
 `$c.TestResult.OutputPath = $(ConvertTo-Literal (Join-Path $results 'pester.xml'))
+# Plain text from every pwsh the tests start: a failure message that quotes their output stays valid XML.
+`$env:NO_COLOR = '1'
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; NotRun = `$r.NotRunCount } | ConvertTo-Json | Set-Content $(ConvertTo-Literal $summary)
 "@
     $null = Invoke-Pwsh $cmd
+    # No summary (or an empty one) means the Pester run did not complete: that counts as a failure.
     $pPassed = 0; $pFailed = 1; $pSkipped = 0
     if (Test-Path $summary) {
         $s = Get-Content -Raw $summary | ConvertFrom-Json
-        $pPassed = $s.Passed; $pFailed = $s.Failed; $pSkipped = $s.Skipped
+        if ($null -ne $s.Passed -and $null -ne $s.Failed) { $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed; $pSkipped = [int]$s.Skipped }
         Remove-Item $summary
     }
     $passed = $xPassed + $pPassed
