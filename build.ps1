@@ -15,7 +15,7 @@
       Demo       Bootstrap and Build, then runs examples/walkthrough.ps1 (the walk-through shown in the README).
       Docs       Builds, then refreshes docs/en-US/*.md from the built cmdlets (docs/help.ps1 -Update): creates
                  the file of a new cmdlet, regenerates SYNTAX, parameter metadata, INPUTS and OUTPUTS, keeps the prose.
-      Bench      Bootstrap and Build, then runs bench/Bench.ps1: a star of N hosts built and torn down four ways (CSV + SVG chart in out/bench).
+      Bench      Bootstrap (plus python3-pyroute2 and GNU time) and Build, then runs bench/Bench.ps1: a star of N hosts built and torn down by NetNs (lab cold and warm, single cmdlets), the tutorial and the hand-optimised bash scripts and pyroute2, with every target PASS/FAIL (CSV + SVG chart in out/bench).
       Clean      Removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -48,6 +48,8 @@ $script:Bootstrapped = $false
 $script:Built = $false
 $script:Packaged = $null
 $LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz')
+# The bench's peer (pyroute2, for Debian's python3) and GNU time (peak memory of each run): Bench only.
+$BenchPackages = @('python3-pyroute2', 'time')
 
 function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
 
@@ -87,12 +89,12 @@ function Get-ModuleVersion { [string](Import-PowerShellDataFile (Join-Path $Root
 
 function Test-IsRoot { (id -u) -eq '0' }
 
-function Invoke-Bootstrap {
+function Invoke-Bootstrap([string[]] $ExtraPackages = @()) {
     if ($script:Bootstrapped) { return }
     $script:Bootstrapped = $true
     Write-Step 'Bootstrap'
     if (Test-IsRoot) {
-        $missing = @($LabPackages | Where-Object {
+        $missing = @(($LabPackages + $ExtraPackages) | Where-Object {
                 $status = & dpkg-query -W -f '${Status}' $_ 2>$null
                 $LASTEXITCODE -ne 0 -or $status -notlike '*install ok installed*'
             })
@@ -275,7 +277,7 @@ function Invoke-Docs {
 }
 
 function Invoke-Bench {
-    Invoke-Bootstrap
+    Invoke-Bootstrap -ExtraPackages $BenchPackages
     Invoke-Build
     Write-Step 'Bench: bench/Bench.ps1'
     # Run directly (not through Invoke-Pwsh, whose return value would swallow the bench's output).
