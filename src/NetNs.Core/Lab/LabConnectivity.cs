@@ -1,19 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
-using NetNs.Core.Ip;
-using NetNs.Core.Process;
 using NetNs.Core.Validation;
 
 namespace NetNs.Core.Lab;
 
 /// <summary>
-/// The connectivity matrix of a lab: every namespace pings every IPv4 address of every other namespace
-/// (iputils ping through <c>ip netns exec</c>), many at once but bounded, and the expected outcome derived from the
+/// The connectivity matrix of a lab: every namespace probes every IPv4 address of every other namespace (ICMP echo,
+/// in process, paced and retried; or a ring sample of it for big labs), and the expected outcome derived from the
 /// topology: two interfaces share a layer-2 segment when they are the two ends of a veth pair, or ports of the same
 /// bridge on the same VLAN (access tag, or untagged); an address is reachable when the source has an address in its
 /// subnet on the same segment.
 /// </summary>
-public static class LabConnectivity
+internal static class LabConnectivity
 {
     /// <summary>The IPv4 addresses of the lab: (namespace, interface, address, prefix).</summary>
     public static List<(string Namespace, string Interface, IPAddress Address, int Prefix)> Hosts(LabDefinition d)
@@ -73,26 +71,43 @@ public static class LabConnectivity
     }
 
     /// <summary>
-    /// Runs the matrix. <paramref name="expected"/> maps (source, address) to the expected outcome; pairs it does not
-    /// cover get no expectation. Results are ordered by source, then destination, then address.
+    /// The pairs to probe: every namespace against every address of every other namespace, or, with
+    /// <paramref name="sample"/> = K, against the addresses of the K namespaces that follow it in the lab's order (a ring:
+    /// every namespace is probed from K others and probes K others). Ordered by source, then destination, then address.
     /// </summary>
-    public static List<NetLabPing> Run(IToolRunner runner, LabDefinition d, int throttle, double timeoutSeconds, int count,
-        Func<string, string, IPAddress, bool?>? expected, CancellationToken ct)
+    public static List<(string Source, string Destination, IPAddress Address)> Pairs(LabDefinition d, int? sample = null)
     {
         var hosts = Hosts(d);
         var sources = d.Namespaces.Select(n => n.Name).ToList();
-        var pairs = new List<(int Order, string Source, string Destination, IPAddress Address)>();
-        foreach (var s in sources)
-            foreach (var h in hosts.Where(h => h.Namespace != s))
-                pairs.Add((pairs.Count, s, h.Namespace, h.Address));
-        var results = new NetLabPing[pairs.Count];
-        Parallel.ForEach(pairs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttle), CancellationToken = ct }, p =>
+        var pairs = new List<(string, string, IPAddress)>();
+        if (sample is not { } k || k >= sources.Count - 1)
         {
-            var r = runner.Run(IpCommands.Ping(p.Source, p.Address.ToString(), count, timeoutSeconds, 0.2), ct);
-            var parsed = PingParser.Parse(p.Source, p.Address.ToString(), count, r.StandardOutput, r.StandardError);
-            results[p.Order] = new NetLabPing(d.Name, p.Source, p.Destination, p.Address.ToString(), parsed.Success,
-                expected?.Invoke(p.Source, p.Destination, p.Address), parsed.Success ? parsed.AvgRttMs : null);
-        });
-        return results.ToList();
+            foreach (var s in sources)
+                foreach (var h in hosts.Where(h => h.Namespace != s))
+                    pairs.Add((s, h.Namespace, h.Address));
+            return pairs;
+        }
+        var byNamespace = hosts.ToLookup(h => h.Namespace, StringComparer.Ordinal);
+        for (var i = 0; i < sources.Count; i++)
+            for (var j = 1; j <= k; j++)
+            {
+                var dst = sources[(i + j) % sources.Count];
+                foreach (var h in byNamespace[dst]) pairs.Add((sources[i], dst, h.Address));
+            }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Runs the matrix in process (<see cref="IcmpProber"/>: ICMP echo from a raw socket inside each source namespace,
+    /// paced by a window of outstanding requests, each lost request sent again up to <see cref="ProbeOptions.Attempts"/> times
+    /// before the pair counts as unreachable). <paramref name="expected"/> maps (source, destination, address) to the
+    /// expected outcome; pairs it does not cover get no expectation.
+    /// </summary>
+    public static List<NetLabPing> Run(LabDefinition d, IReadOnlyList<(string Source, string Destination, IPAddress Address)> pairs,
+        ProbeOptions options, Func<string, string, IPAddress, bool?>? expected, Action<int>? progress, CancellationToken ct)
+    {
+        var outcomes = IcmpProber.Run(pairs.Select(p => new ProbeTarget(p.Source, p.Destination, p.Address)).ToList(), options, progress, ct);
+        return pairs.Select((p, i) => new NetLabPing(d.Name, p.Source, p.Destination, p.Address.ToString(), outcomes[i].Reachable,
+            expected?.Invoke(p.Source, p.Destination, p.Address), outcomes[i].RttMs is { } ms ? Math.Round(ms, 3) : null)).ToList();
     }
 }

@@ -43,7 +43,7 @@ public sealed class RtnlLink
 /// <c>ip link show</c>, <c>ip link del</c>, <c>ip address add</c>, <c>ip netns set NAME auto</c> and <c>ip netns list-id</c> send, so that NetNs can make those changes without starting a
 /// process. All integers are in host (little-endian) byte order, attributes aligned to 4 bytes.
 /// </summary>
-public static class RtnlMessages
+public static partial class RtnlMessages
 {
     /// <summary>RTM_NEWLINK.</summary>
     public const ushort RtmNewLink = 16;
