@@ -38,7 +38,7 @@ public sealed class ExportNetLabCommand : LabCmdlet
         Try(() =>
         {
             var r = LabBuilder.Require(Name);
-            var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
+            var live = new LabInspector(Context).ReadLive(r);
             if (Path is null) { WriteObject(live); return; }
             var full = GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(full) && !Force)

@@ -25,7 +25,7 @@ public sealed class GetNetLabStateCommand : LabCmdlet
         {
             Try(() =>
             {
-                var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
+                var live = new LabInspector(Context).ReadLive(r);
                 foreach (var o in LabInspector.Objects(LabBuilder.DefinitionOf(r), live)) WriteObject(o);
             });
         }

@@ -45,11 +45,11 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
             List<NetLink> links;
             if (single is not null)
             {
-                links = new List<NetLink> { Ip.GetLink(ns, single) };
+                links = new List<NetLink> { Links.GetLink(ns, single) };
             }
             else
             {
-                links = Ip.GetLinks(ns);
+                links = Links.GetLinks(ns);
             }
             if (ns.Length == 0 && links.Count > 0 && Core.Ovs.OvsClient.TryGetPortBridges(Runner, Core.Ovs.OvsConnection.Current, CancellationToken) is { Count: > 0 } ports)
                 links = links.Select(l => ports.TryGetValue(l.Name, out var b) ? l.WithOvsBridge(b) : l).ToList();
@@ -64,7 +64,7 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
                 var p = new WildcardPattern(n);
                 var m = links.Where(l => p.IsMatch(l.Name) && (kind is null || kind.IsMatch(l.Kind))).ToList();
                 if (m.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                    WriteNetNsError(IpClient.LinkNotFound(ns, n));
+                    WriteNetNsError(KernelOps.LinkNotFound(new LinkId(ns, n)));
                 WriteObject(m, enumerateCollection: true);
             }
         });

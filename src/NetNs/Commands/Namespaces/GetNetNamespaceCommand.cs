@@ -26,7 +26,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
     protected override void ProcessRecord()
     {
         List<NetNamespace> all = new();
-        if (!Try(() => all = Ip.GetNamespaces())) return;
+        if (!Try(() => all = Namespaces.GetNamespaces())) return;
         if (Name is null || Name.Length == 0)
         {
             WriteObject(all, enumerateCollection: true);

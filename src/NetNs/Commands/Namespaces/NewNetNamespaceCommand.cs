@@ -29,14 +29,14 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
             Try(() =>
             {
                 Validate.NamespaceName(name);
-                if (IpClient.NamespaceExists(name))
+                if (Namespaces.Exists(name))
                     throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
                 if (!ShouldProcess(name, IpCommands.NetnsAdd(name).ToString()))
                 {
                     if (IsWhatIf) WriteObject(new NetNamespace(name, null, Array.Empty<int>(), exists: false));
                     return;
                 }
-                WriteObject(Ip.CreateNamespace(name));
+                WriteObject(Namespaces.CreateNamespace(name));
             });
         }
     }
