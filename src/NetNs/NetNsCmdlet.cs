@@ -161,24 +161,28 @@ public abstract class NetNsCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// Writes the items whose name matches one of <paramref name="names"/> (all items when none are given; wildcards
-    /// allowed), each pattern checked by <paramref name="validate"/> first; a name without wildcards that matches nothing
-    /// is the error <paramref name="notFound"/> makes.
+    /// The one name filter of the Get- cmdlets: the items whose name matches one of <paramref name="names"/> (all items
+    /// when none are given; wildcards allowed), name by name in order (each item once with <paramref name="distinct"/>).
+    /// Each pattern is checked by <paramref name="validate"/> first (a bad one is an error for that name; the others
+    /// still count); a name without wildcards that matches nothing is the error <paramref name="notFound"/> makes.
     /// </summary>
-    private protected void WriteByName<T>(IReadOnlyCollection<T> items, string[]? names, Func<T, string> nameOf, Func<string, NetNsException> notFound, Action<string>? validate = null)
+    private protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, string[]? names, Func<T, string> nameOf,
+        Func<string, NetNsException>? notFound, Action<string>? validate = null, bool distinct = false)
     {
-        if (names is null || names.Length == 0)
-        {
-            WriteObject(items, enumerateCollection: true);
-            return;
-        }
+        if (names is null || names.Length == 0) return items.ToList();
+        var result = new List<T>();
         foreach (var n in names)
         {
             if (validate is not null && !Try(() => validate(n))) continue;
             var pattern = new WildcardPattern(n);
             var matches = items.Where(x => pattern.IsMatch(nameOf(x))).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n)) WriteNetNsError(notFound(n));
-            WriteObject(matches, enumerateCollection: true);
+            if (matches.Count == 0 && notFound is not null && !WildcardPattern.ContainsWildcardCharacters(n)) WriteNetNsError(notFound(n));
+            result.AddRange(distinct ? matches.Where(m => !result.Contains(m)) : matches);
         }
+        return result;
     }
+
+    /// <summary>Writes what <see cref="SelectByName"/> selects.</summary>
+    private protected void WriteByName<T>(IReadOnlyCollection<T> items, string[]? names, Func<T, string> nameOf, Func<string, NetNsException>? notFound, Action<string>? validate = null)
+        => WriteObject(SelectByName(items, names, nameOf, notFound, validate), enumerateCollection: true);
 }

@@ -155,24 +155,14 @@ internal sealed class DhcpClientManager
     public static List<DhcpClientLease> GetClients(string? @namespace = null, string? @interface = null)
     {
         var result = new List<DhcpClientLease>();
-        var root = ClientsDirectory;
-        if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null) return result;
-        foreach (var dir in Directory.EnumerateDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in DhcpProcess.StateDirectories(ClientsDirectory))
         {
             var state = ReadState(Path.Combine(dir, StateFileName));
             if (state is null) continue;
             if (@namespace is not null && state.Namespace != @namespace) continue;
             if (@interface is not null && state.Interface != @interface) continue;
             var c = ReadClient(FilesOf(state.Namespace!, state.Interface!));
-            if (c is null) continue;
-            // State of a client whose namespace is gone (removed by other means than NetNs, or a crashed run) and whose
-            // process is not running is stale: remove it instead of listing it.
-            if (!c.Running && c.Namespace.Length > 0 && !Native.NetnsFiles.Exists(c.Namespace))
-            {
-                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                continue;
-            }
-            result.Add(c);
+            if (c is not null && !DhcpProcess.PruneStale(dir, c.Namespace, c.Running)) result.Add(c);
         }
         return result;
     }
@@ -223,17 +213,12 @@ internal sealed class DhcpClientManager
     /// <summary>Stops one client (if its dhclient still runs) and removes its run files.</summary>
     public static void Stop(DhcpClientLease client) => Cleanup(FilesOf(client.Namespace, client.Interface));
 
-    private static void Cleanup(Files f)
-    {
-        if (DhcpProcess.ReadPid(f.Pid) is { } pid && DhcpProcess.IsOurs(pid, f.Pid)) DhcpProcess.Stop(pid, TimeSpan.FromSeconds(5));
-        RunDirectory.RemoveDirectory(f.Directory);
-    }
+    private static void Cleanup(Files f) => DhcpProcess.StopAndRemove(f.Directory, f.Pid);
 
     private static DhcpClientLease? ReadClient(Files f)
     {
         if (ReadState(f.State) is not { } state) return null;
-        var pid = DhcpProcess.ReadPid(f.Pid);
-        var running = pid is not null && DhcpProcess.IsOurs(pid.Value, f.Pid);
+        var (pid, running) = DhcpProcess.State(f.Pid);
         string text;
         try { text = RunDirectory.ReadFile(f.Leases) ?? string.Empty; }
         catch (IOException) { text = string.Empty; }
@@ -241,18 +226,8 @@ internal sealed class DhcpClientManager
             ?? new DhcpClientLease(state.Namespace!, state.Interface!, string.Empty, 0, null, Array.Empty<string>(), null, TimeSpan.Zero, null, null, running ? pid : null, running, f.Leases);
     }
 
-    private static ClientState? ReadState(string path)
-    {
-        try
-        {
-            var text = RunDirectory.ReadFile(path);
-            if (text is null) return null;
-            var s = JsonSerializer.Deserialize<ClientState>(text);
-            return s?.Namespace is null || s.Interface is null ? null : s;
-        }
-        catch (JsonException) { return null; }
-        catch (IOException) { return null; }
-    }
+    private static ClientState? ReadState(string path) =>
+        DhcpProcess.ReadState<ClientState>(path) is { Namespace: not null, Interface: not null } s ? s : null;
 
     private static NetNsException Timeout(string @namespace, string @interface, int seconds) =>
         new("DhcpLeaseTimeout", NetNsErrorCategory.OperationTimeout,

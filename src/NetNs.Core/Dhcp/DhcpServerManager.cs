@@ -154,21 +154,13 @@ internal sealed class DhcpServerManager
     public static List<DhcpServer> GetServers(string? @namespace = null, string? @interface = null)
     {
         var result = new List<DhcpServer>();
-        var root = ServersDirectory;
-        if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null) return result;
-        foreach (var dir in Directory.EnumerateDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in DhcpProcess.StateDirectories(ServersDirectory))
         {
             var s = ReadServer(dir);
             if (s is null) continue;
             if (@namespace is not null && s.Namespace != @namespace) continue;
             if (@interface is not null && s.Interface != @interface) continue;
-            // A dead server whose namespace is gone is stale state: remove it instead of listing it.
-            if (!s.Running && s.Namespace.Length > 0 && !Native.NetnsFiles.Exists(s.Namespace))
-            {
-                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                continue;
-            }
-            result.Add(s);
+            if (!DhcpProcess.PruneStale(dir, s.Namespace, s.Running)) result.Add(s);
         }
         return result;
     }
@@ -190,29 +182,14 @@ internal sealed class DhcpServerManager
     public static string[] GetLog(DhcpServer server) =>
         (RunDirectory.ReadFile(server.LogFile) ?? string.Empty).Split('\n').Where(l => l.Length > 0).ToArray();
 
-    private static void StopStale(string dir)
-    {
-        var pidFile = Path.Combine(dir, "dnsmasq.pid");
-        if (DhcpProcess.ReadPid(pidFile) is { } pid && DhcpProcess.IsOurs(pid, pidFile))
-            DhcpProcess.Stop(pid, TimeSpan.FromSeconds(5));
-        RunDirectory.RemoveDirectory(dir);
-    }
+    private static void StopStale(string dir) => DhcpProcess.StopAndRemove(dir, Path.Combine(dir, "dnsmasq.pid"));
 
     private static DhcpServer? ReadServer(string dir)
     {
-        ServerState? state;
-        try
-        {
-            var text = RunDirectory.ReadFile(Path.Combine(dir, StateFileName));
-            if (text is null) return null;
-            state = JsonSerializer.Deserialize<ServerState>(text);
-        }
-        catch (JsonException) { return null; }
-        catch (IOException) { return null; }
+        var state = DhcpProcess.ReadState<ServerState>(Path.Combine(dir, StateFileName));
         if (state?.Interface is null || state.Namespace is null) return null;
-        var pidFile = Path.Combine(dir, "dnsmasq.pid");
-        var pid = DhcpProcess.ReadPid(pidFile);
-        return ToServer(state, dir, pid, pid is not null && DhcpProcess.IsOurs(pid.Value, pidFile));
+        var (pid, running) = DhcpProcess.State(Path.Combine(dir, "dnsmasq.pid"));
+        return ToServer(state, dir, pid, running);
     }
 
     private static DhcpServer ToServer(ServerState s, string dir, int? pid, bool running) =>

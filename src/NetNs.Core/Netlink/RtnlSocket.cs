@@ -40,7 +40,6 @@ internal sealed class RtnlSocket : IDisposable
     private const int NetlinkCapAck = 10;
     private const int NetlinkExtAck = 11;
 
-
     private readonly int _fd;
     private readonly byte[] _buffer = new byte[32768];
     private uint _seq;
