@@ -8,7 +8,7 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Lab;
 
 /// <summary>Where a lab's Open vSwitch lives and how the builder runs.</summary>
-public sealed class LabOptions
+internal sealed class LabOptions
 {
     /// <summary>The ovsdb socket path; null for the system database.</summary>
     public string? OvsSocket { get; init; }
@@ -30,7 +30,7 @@ public sealed class LabOptions
 /// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category)), plus those of
 /// <see cref="LabValidator"/>.
 /// </summary>
-public sealed class LabBuilder
+internal sealed class LabBuilder
 {
     private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
