@@ -31,6 +31,13 @@ internal interface IKernel
     /// <exception cref="Errors.NetNsException"><c>NamespaceNotFound</c> or <c>RemoveNamespaceFailed</c>.</exception>
     void DeleteNamespace(string name);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> for each item with a handle on the item's namespace, for many namespaces at the cost
+    /// of few (production: one thread visiting each namespace in turn). Goes on after a failure; returns the items that
+    /// failed with their exception (entering a namespace fails with <c>NamespaceNotFound</c> or <c>SetnsFailed</c>).
+    /// </summary>
+    List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work);
+
     /// <summary>Opens a handle on <paramref name="namespace"/> ("" = root).</summary>
     /// <exception cref="Errors.NetNsException"><c>NamespaceNotFound</c> or <c>SetnsFailed</c>.</exception>
     IKernelHandle At(string @namespace);

@@ -30,6 +30,14 @@ internal sealed class RtnlKernel : IKernel
     public void DeleteNamespace(string name) => NetnsCreate.Delete(name);
 
     /// <inheritdoc />
+    public List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work) =>
+        NetnsThread.RunEach(items, namespaceOf, item =>
+        {
+            using var h = new RtnlHandle(namespaceOf(item) ?? string.Empty, RtnlSocket.Open());
+            work(item, h);
+        });
+
+    /// <inheritdoc />
     public IKernelHandle At(string @namespace) => new RtnlHandle(@namespace, NetnsThread.Run(@namespace, RtnlSocket.Open));
 }
 

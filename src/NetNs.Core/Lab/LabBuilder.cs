@@ -108,7 +108,7 @@ internal sealed class LabBuilder
             var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
             if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
             work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
-            try { LabNetlink.Apply(work); }
+            try { LabNetlink.Apply(_context, work); }
             catch (NetNsException ex) { failures.Add(ex); }
             if (o.DisableChecksumOffload)
             {
@@ -250,7 +250,7 @@ internal sealed class LabBuilder
     {
         // Cheap probe first (no process): which ends still exist at all.
         List<string> present;
-        try { present = LabNetlink.ExistingLinks(switchNamespace, ends); }
+        try { present = LabNetlink.ExistingLinks(_context, switchNamespace, ends); }
         catch (NetNsException) { return new List<string>(); }
         if (present.Count == 0 || mark is null) return present;
         try { return SwitchLinks(switchNamespace, "LabRemoveFailed").Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList(); }

@@ -1,7 +1,6 @@
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Netlink;
-using NetNs.Core.Native;
 
 namespace NetNs.Core.Lab;
 
@@ -9,12 +8,12 @@ namespace NetNs.Core.Lab;
 public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses);
 
 /// <summary>
-/// Applies the per-namespace part of a lab (links up with their owner-mark alias, addresses) through rtnetlink
-/// (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR with IFA_LOCAL/IFA_ADDRESS, built by the shared
-/// <see cref="RtnlMessages"/> and sent through <see cref="RtnlSocket"/>) from one thread that
-/// enters each namespace with setns(2): the same requests <c>ip -n NS -batch -</c> sends, without starting one
-/// process per namespace. Kernel errors come back with their extended-ack text. ErrorId <c>LabBuildFailed</c>
-/// with the kernel's category, naming the link or address.
+/// The kernel part of labs through the context's kernel seam. Applies the per-namespace part of a lab (links up with
+/// their owner-mark alias, addresses) through rtnetlink (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR
+/// with IFA_LOCAL/IFA_ADDRESS) from one thread that enters each namespace in turn (<see cref="Kernel.IKernel.InEach"/>):
+/// the same requests <c>ip -n NS -batch -</c> sends, without starting one process per namespace. Kernel errors come back
+/// with their extended-ack text. ErrorId <c>LabBuildFailed</c> with the kernel's category, naming the link or address.
+/// Also deletes a lab's links and namespaces, and probes which links are left.
 /// </summary>
 internal static class LabNetlink
 {
@@ -22,10 +21,9 @@ internal static class LabNetlink
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
     /// fails; the first failure is thrown afterwards.
     /// </summary>
-    public static void Apply(IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
+    public static void Apply(Context.NetNsContext context, IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
     {
-        // One thread visits every namespace in turn (NetnsThread.RunEach) and goes on after a failure.
-        var failures = NetnsThread.RunEach(work, w => w.Namespace, w => ApplyHere(w.Namespace, w.Links));
+        var failures = context.Kernel.InEach(work, w => w.Namespace, (w, h) => ApplyHere(h, w.Links));
         if (failures.Count == 0) return;
         var (item, failure) = failures[0];
         if (failure is NetNsException { ErrorId: "NamespaceNotFound" or "SetnsFailed" } enter)
@@ -71,19 +69,19 @@ internal static class LabNetlink
         foreach (var n in namespaces)
         {
             try { context.Kernel.DeleteNamespace(n); }
-            catch (NetNsException ex) when (ex.ErrorId != "NamespaceNotFound") { errors.Add(ex); }
+            catch (NetNsException ex) { if (ex.ErrorId != "NamespaceNotFound") errors.Add(ex); } // one already gone is no error
         }
         return errors;
     }
 
-    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
-    public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
+    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now.</summary>
+    public static List<string> ExistingLinks(Context.NetNsContext context, string @namespace, IReadOnlyCollection<string> names)
     {
         if (names.Count == 0) return new List<string>();
-        if (@namespace.Length == 0) return names.Where(n => Directory.Exists("/sys/class/net/" + n)).ToList();
         try
         {
-            return NetnsThread.Run(@namespace, () => names.Where(n => Rtnl.IndexOf(n) != 0).ToList());
+            using var h = context.Kernel.At(@namespace);
+            return names.Where(n => h.Link(n) is not null).ToList();
         }
         catch (NetNsException ex)
         {
@@ -91,29 +89,23 @@ internal static class LabNetlink
         }
     }
 
-    private static void ApplyHere(string ns, IReadOnlyList<LabLinkSetup> links)
+    private static void ApplyHere(Kernel.IKernelHandle h, IReadOnlyList<LabLinkSetup> links)
     {
-        RtnlSocket s;
-        try { s = RtnlSocket.Open(); }
-        catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, $"Cannot open a netlink socket in {LinkId.Describe(ns)}: {ex.Message}", ns); }
-        using (s)
+        var ns = h.Namespace;
+        foreach (var l in links)
+            Request(() => h.SetLink(l.Name, true, null, null, null, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+        foreach (var l in links)
         {
-            foreach (var l in links)
-                Request(s, RtnlMessages.LinkUp(s.NextSeq(), l.Name, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
-            foreach (var l in links)
-            {
-                if (l.Addresses.Count == 0) continue;
-                var index = Rtnl.IndexOf(l.Name);
-                if (index == 0) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
-                foreach (var a in l.Addresses)
-                    Request(s, RtnlMessages.AddAddress(s.NextSeq(), (uint)index, a), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
-            }
+            if (l.Addresses.Count == 0) continue;
+            if (h.Link(l.Name) is null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
+            foreach (var a in l.Addresses)
+                Request(() => h.AddAddress(l.Name, a), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
         }
     }
 
-    private static void Request(RtnlSocket s, byte[] msg, string what, string target)
+    private static void Request(Action request, string what, string target)
     {
-        try { s.Request(msg); }
+        try { request(); }
         catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot create {what}: {ex.Message}", target); }
     }
 }
