@@ -258,4 +258,22 @@ public class LabKernelTests
         Assert.Empty(Core.Lab.LabNetlink.RemoveNamespaces(ctx, new[] { "h1", "h1" }));
         Assert.False(k.NamespaceExists("h1"));
     }
+
+    [Fact]
+    public void Lab_namespaces_and_pairs_are_created_in_process_and_a_failure_names_the_pair()
+    {
+        var k = new FakeKernel();
+        var trace = new List<string>();
+        var ctx = Fakes.Context(kernel: k, trace: trace);
+        var d = Core.Lab.LabDefinitionReader.FromJson("""
+            {"Name":"t","Namespaces":["h1","h2"],"Links":[{"Namespace":"h1","Name":"e1","PeerNamespace":"h2","PeerName":"e2","Mtu":1400}]}
+            """, "t");
+        Core.Lab.LabNetlink.CreateRoot(ctx, d, "");
+        Assert.Equal(new[] { "netns add h1", "netns add h2", "root: veth add e1@h1 e2@h2 mtu 1400" }, k.Calls);
+        Assert.StartsWith("ip -batch -", Assert.Single(trace));
+        Assert.EndsWith("(in process: unshare, bind mount, rtnetlink)", trace[0]);
+        var again = Assert.Throws<NetNsException>(() => Core.Lab.LabNetlink.CreateRoot(ctx, d, ""));
+        Assert.Equal("LabBuildFailed", again.ErrorId);
+        Assert.Equal(NetNsErrorCategory.ResourceExists, again.Category);
+    }
 }

@@ -21,8 +21,8 @@ internal sealed class LabOptions
 }
 
 /// <summary>
-/// Builds, reads and removes labs with batched work: one <c>ip -batch</c> in the root namespace (namespaces and veth
-/// pairs), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
+/// Builds, reads and removes labs with batched work: the namespaces and veth pairs in process (what one
+/// <c>ip -batch</c> in the root namespace does, <see cref="LabNetlink.CreateRoot"/>), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
 /// one <c>ovs-vsctl</c> transaction (concurrently), and checksum offload through ioctls; its DHCP servers through the
 /// context's DHCP service. Building is all-or-nothing: checks first, a record (State Building, creator pid)
 /// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
@@ -99,8 +99,7 @@ internal sealed class LabBuilder
         LabStore.Save(record);
         try
         {
-            var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
-            RunBatch("", rootLines);
+            LabNetlink.CreateRoot(_context, d, o.SwitchNamespace);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
                 ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
@@ -142,17 +141,6 @@ internal sealed class LabBuilder
             throw new NetNsException("LabBuildFailed", ne.Category,
                 $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed.", ne.Target ?? d.Name, ne);
         }
-    }
-
-    private void RunBatch(string @namespace, List<(string Line, string Target)> lines)
-    {
-        if (lines.Count == 0) return;
-        var cmd = LabCommands.Batch(@namespace, lines.Select(l => l.Line));
-        var r = Run(cmd);
-        if (r.Succeeded) return;
-        var target = LabCommands.FailedTarget(r.StandardError, lines) ?? LinkId.Describe(@namespace);
-        var first = r.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit status {r.ExitCode}";
-        throw new NetNsException("LabBuildFailed", Errors.KernelErrors.Classify(r.StandardError), $"Cannot create {target}: {first}", target);
     }
 
     /// <summary>The summary object of a record.</summary>

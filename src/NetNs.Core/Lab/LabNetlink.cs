@@ -18,6 +18,32 @@ public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<stri
 internal static class LabNetlink
 {
     /// <summary>
+    /// Creates a lab's namespaces and veth pairs (each end directly in its namespace) and, when the switch is in the root
+    /// namespace, brings the bridge-port ends up with the lab's mark: what the <c>ip -batch -</c> of
+    /// <see cref="LabCommands.RootBatch"/> does, in process (the namespaces as <c>ip netns add</c> makes them, one
+    /// RTM_NEWLINK per pair from the root namespace), announced as that command line. Stops at the first failure:
+    /// <c>LabBuildFailed</c> with the kernel's category, naming the object.
+    /// </summary>
+    public static void CreateRoot(Context.NetNsContext context, LabDefinition d, string switchNamespace)
+    {
+        if (LabCommands.RootBatchLines(d, switchNamespace).Count == 0) return;
+        context.Trace(Process.InProcess.Line(LabCommands.RootBatch(d, switchNamespace), Process.InProcess.NetnsAdd + ", " + Process.InProcess.Rtnetlink));
+        foreach (var n in d.Namespaces)
+        {
+            try { context.Kernel.CreateNamespace(n.Name); }
+            catch (NetNsException ex) { throw new NetNsException("LabBuildFailed", ex.Category, ex.Message, $"namespace '{n.Name}'", ex); }
+        }
+        using var root = context.Kernel.At("");
+        foreach (var l in d.Links)
+        {
+            var what = $"veth pair '{l.Name}'/'{l.PeerName}' (namespace '{l.Namespace}')";
+            try { Request(() => root.AddVeth(l.Name, l.Namespace, l.PeerName, l.PeerNamespace ?? switchNamespace, l.Mtu), what, what); }
+            catch (IOException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create {what}: {ex.Message}", what, ex); }
+        }
+        if (switchNamespace.Length == 0) ApplyHere(root, LabCommands.SwitchSetups(d));
+    }
+
+    /// <summary>
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
     /// fails; the first failure is thrown afterwards.
     /// </summary>
