@@ -1,7 +1,7 @@
 namespace NetNs.Core.Errors;
 
 /// <summary>Classifies the standard error of <c>ip</c>, <c>ovs-vsctl</c> and friends.</summary>
-public static class KernelErrors
+internal static class KernelErrors
 {
     /// <summary>The ErrorId <paramref name="ids"/> gives <paramref name="category"/>, else <paramref name="fallbackId"/>.</summary>
     public static string IdFor(NetNsErrorCategory category, string fallbackId, IEnumerable<(NetNsErrorCategory Category, string ErrorId)> ids)
@@ -26,6 +26,16 @@ public static class KernelErrors
             return NetNsErrorCategory.InvalidArgument;
         if (Contains(s, "database connection failed") || Contains(s, "Connection refused")) return NetNsErrorCategory.ConnectionError;
         return NetNsErrorCategory.InvalidResult;
+    }
+
+    /// <summary>
+    /// Maps a refused rtnetlink request like <see cref="Process.ToolResult.ThrowIfFailed"/> maps a tool's failure: the
+    /// category from the kernel's text, the ErrorId from <paramref name="ids"/>, the equivalent command in the message.
+    /// </summary>
+    internal static NetNsException Refused(Netlink.RtnlException ex, object equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
+    {
+        var category = ex.Category;
+        return new NetNsException(IdFor(category, fallbackId, ids), category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
     }
 
     private static bool Contains(string s, string what) => s.Contains(what, StringComparison.OrdinalIgnoreCase);

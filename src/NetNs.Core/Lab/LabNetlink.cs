@@ -1,7 +1,6 @@
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Netlink;
-using NetNs.Core.Native;
 
 namespace NetNs.Core.Lab;
 
@@ -9,23 +8,48 @@ namespace NetNs.Core.Lab;
 public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses);
 
 /// <summary>
-/// Applies the per-namespace part of a lab (links up with their owner-mark alias, addresses) through rtnetlink
-/// (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR with IFA_LOCAL/IFA_ADDRESS, built by the shared
-/// <see cref="RtnlMessages"/> and sent through <see cref="RtnlSocket"/>) from one thread that
-/// enters each namespace with setns(2): the same requests <c>ip -n NS -batch -</c> sends, without starting one
-/// process per namespace. Kernel errors come back with their extended-ack text. ErrorId <c>LabBuildFailed</c>
-/// with the kernel's category, naming the link or address.
+/// The kernel part of labs through the context's kernel seam. Applies the per-namespace part of a lab (links up with
+/// their owner-mark alias, addresses) through rtnetlink (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR
+/// with IFA_LOCAL/IFA_ADDRESS) from one thread that enters each namespace in turn (<see cref="Kernel.IKernel.InEach"/>):
+/// the same requests <c>ip -n NS -batch -</c> sends, without starting one process per namespace. Kernel errors come back
+/// with their extended-ack text. ErrorId <c>LabBuildFailed</c> with the kernel's category, naming the link or address.
+/// Also deletes a lab's links and namespaces, and probes which links are left.
 /// </summary>
-public static class LabNetlink
+internal static class LabNetlink
 {
+    /// <summary>
+    /// Creates a lab's namespaces and veth pairs (each end directly in its namespace) and, when the switch is in the root
+    /// namespace, brings the bridge-port ends up with the lab's mark: what the <c>ip -batch -</c> of
+    /// <see cref="LabCommands.RootBatch"/> does, in process (the namespaces as <c>ip netns add</c> makes them, one
+    /// RTM_NEWLINK per pair from the root namespace), announced as that command line. Stops at the first failure:
+    /// <c>LabBuildFailed</c> with the kernel's category, naming the object.
+    /// </summary>
+    public static void CreateRoot(Context.NetNsContext context, LabDefinition d, string switchNamespace)
+    {
+        if (LabCommands.RootBatchLines(d, switchNamespace).Count == 0) return;
+        context.Trace(Process.InProcess.Line(LabCommands.RootBatch(d, switchNamespace), Process.InProcess.NetnsAdd + ", " + Process.InProcess.Rtnetlink));
+        foreach (var n in d.Namespaces)
+        {
+            try { context.Kernel.CreateNamespace(n.Name); }
+            catch (NetNsException ex) { throw new NetNsException("LabBuildFailed", ex.Category, ex.Message, $"namespace '{n.Name}'", ex); }
+        }
+        using var root = context.Kernel.At("");
+        foreach (var l in d.Links)
+        {
+            var what = $"veth pair '{l.Name}'/'{l.PeerName}' (namespace '{l.Namespace}')";
+            try { Request(() => root.AddVeth(l.Name, l.Namespace, l.PeerName, l.PeerNamespace ?? switchNamespace, l.Mtu), what, what); }
+            catch (IOException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create {what}: {ex.Message}", what, ex); }
+        }
+        if (switchNamespace.Length == 0) ApplyHere(root, LabCommands.SwitchSetups(d));
+    }
+
     /// <summary>
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
     /// fails; the first failure is thrown afterwards.
     /// </summary>
-    public static void Apply(IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
+    public static void Apply(Context.NetNsContext context, IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
     {
-        // One thread visits every namespace in turn (NetnsThread.RunEach) and goes on after a failure.
-        var failures = NetnsThread.RunEach(work, w => w.Namespace, w => ApplyHere(w.Namespace, w.Links));
+        var failures = context.Kernel.InEach(work, w => w.Namespace, (w, h) => ApplyHere(h, w.Links));
         if (failures.Count == 0) return;
         var (item, failure) = failures[0];
         if (failure is NetNsException { ErrorId: "NamespaceNotFound" or "SetnsFailed" } enter)
@@ -34,44 +58,80 @@ public static class LabNetlink
         throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Netlink configuration failed: " + failure.Message, null, failure);
     }
 
-    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
-    public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
+    /// <summary>
+    /// Deletes links of one namespace in process (an RTM_DELLINK each; one already gone is no error), announcing the
+    /// <c>ip -force -batch</c> it replaces; returns the failures as <paramref name="errorId"/>.
+    /// </summary>
+    public static List<NetNsException> RemoveLinks(Context.NetNsContext context, string @namespace, IReadOnlyCollection<string> names, string errorId)
     {
-        if (names.Count == 0) return new List<string>();
-        if (@namespace.Length == 0) return names.Where(n => Directory.Exists("/sys/class/net/" + n)).ToList();
+        var errors = new List<NetNsException>();
+        if (LabCommands.SwitchTeardown(@namespace, names) is not { } equivalent) return errors;
+        context.Trace(Process.InProcess.Line(equivalent, Process.InProcess.Rtnetlink));
         try
         {
-            return NetnsThread.Run(@namespace, () => names.Where(n => Rtnl.IndexOf(n) != 0).ToList());
+            using var h = context.Kernel.At(@namespace);
+            foreach (var n in names)
+            {
+                try { h.DeleteLink(n); }
+                catch (RtnlException ex) when (ex.Errno != 19)
+                {
+                    errors.Add(KernelErrors.Refused(ex, IpCommands.LinkDelete(@namespace, n), errorId, new LinkId(@namespace, n).Target, "Removal step failed"));
+                }
+            }
+        }
+        catch (NetNsException ex) { errors.Add(ex); }
+        return errors;
+    }
+
+    /// <summary>
+    /// Deletes namespaces in process as <c>ip netns del</c> does (umount, unlink), announcing the <c>ip -force -batch</c>
+    /// it replaces; one already gone is no error. Returns the failures.
+    /// </summary>
+    public static List<NetNsException> RemoveNamespaces(Context.NetNsContext context, IReadOnlyCollection<string> namespaces)
+    {
+        var errors = new List<NetNsException>();
+        if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is not { } equivalent) return errors;
+        context.Trace(Process.InProcess.Line(equivalent, Process.InProcess.NetnsDelete));
+        foreach (var n in namespaces)
+        {
+            try { context.Kernel.DeleteNamespace(n); }
+            catch (NetNsException ex) { if (ex.ErrorId != "NamespaceNotFound") errors.Add(ex); } // one already gone is no error
+        }
+        return errors;
+    }
+
+    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now.</summary>
+    public static List<string> ExistingLinks(Context.NetNsContext context, string @namespace, IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0) return new List<string>();
+        try
+        {
+            using var h = context.Kernel.At(@namespace);
+            return names.Where(n => h.Link(n) is not null).ToList();
         }
         catch (NetNsException ex)
         {
-            throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {IpClient.Describe(@namespace)}: {ex.Message}", @namespace, ex);
+            throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {LinkId.Describe(@namespace)}: {ex.Message}", @namespace, ex);
         }
     }
 
-    private static void ApplyHere(string ns, IReadOnlyList<LabLinkSetup> links)
+    private static void ApplyHere(Kernel.IKernelHandle h, IReadOnlyList<LabLinkSetup> links)
     {
-        RtnlSocket s;
-        try { s = RtnlSocket.Open(); }
-        catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, $"Cannot open a netlink socket in {IpClient.Describe(ns)}: {ex.Message}", ns); }
-        using (s)
+        var ns = h.Namespace;
+        foreach (var l in links)
+            Request(() => h.SetLink(l.Name, true, null, null, null, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+        foreach (var l in links)
         {
-            foreach (var l in links)
-                Request(s, RtnlMessages.LinkUp(s.NextSeq(), l.Name, l.Alias), $"link '{l.Name}' in {IpClient.Describe(ns)}", IpClient.Target(ns, l.Name));
-            foreach (var l in links)
-            {
-                if (l.Addresses.Count == 0) continue;
-                var index = Rtnl.IndexOf(l.Name);
-                if (index == 0) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {IpClient.Describe(ns)}: no such device", IpClient.Target(ns, l.Name));
-                foreach (var a in l.Addresses)
-                    Request(s, RtnlMessages.AddAddress(s.NextSeq(), (uint)index, a), $"address {a} on '{l.Name}' in {IpClient.Describe(ns)}", IpClient.Target(ns, l.Name));
-            }
+            if (l.Addresses.Count == 0) continue;
+            if (h.Link(l.Name) is null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
+            foreach (var a in l.Addresses)
+                Request(() => h.AddAddress(l.Name, a), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
         }
     }
 
-    private static void Request(RtnlSocket s, byte[] msg, string what, string target)
+    private static void Request(Action request, string what, string target)
     {
-        try { s.Request(msg); }
+        try { request(); }
         catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot create {what}: {ex.Message}", target); }
     }
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace NetNs.Core.Netlink;
 
 // Neighbour (ARP / NDP) table requests: what 'ip neigh show' and 'ip neigh del' send.
-public static partial class RtnlMessages
+internal static partial class RtnlMessages
 {
     /// <summary>RTM_NEWNEIGH: a neighbour entry (also the reply type of a neighbour dump).</summary>
     public const ushort RtmNewNeigh = 28;

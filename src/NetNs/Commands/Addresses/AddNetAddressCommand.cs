@@ -41,14 +41,14 @@ public sealed class AddNetAddressCommand : NetNsCmdlet
             {
                 Validate.InterfaceName(Name);
                 var (ip, prefix) = Validate.Cidr(cidr);
-                if (!IsWhatIf) IpClient.RequireNamespace(ns);
+                if (!IsWhatIf) Namespaces.RequireNamespace(ns);
                 var normal = ip + "/" + prefix;
-                if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.AddressAdd(ns, Name, normal).ToString()))
+                if (!ShouldProcess(new LinkId(ns, Name).Target, IpCommands.AddressAdd(ns, Name, normal).ToString()))
                 {
                     if (IsWhatIf) WriteObject(new NetAddress(ns, Name, ip.ToString(), prefix, ip.AddressFamily, "global"));
                     return;
                 }
-                WriteObject(Ip.AddAddress(ns, Name, normal));
+                WriteObject(Addresses.AddAddress(ns, Name, normal));
             });
         }
     }

@@ -26,20 +26,8 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
     protected override void ProcessRecord()
     {
         List<NetNamespace> all = new();
-        if (!Try(() => all = Ip.GetNamespaces())) return;
-        if (Name is null || Name.Length == 0)
-        {
-            WriteObject(all, enumerateCollection: true);
-            return;
-        }
-        foreach (var n in Name)
-        {
-            if (!Try(() => Core.Validation.Validate.NamespacePattern(n, "Name"))) continue;
-            var pattern = new WildcardPattern(n, WildcardOptions.None);
-            var matches = all.Where(x => pattern.IsMatch(x.Name)).ToList();
-            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                WriteNetNsError("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{n}' does not exist.", n);
-            WriteObject(matches, enumerateCollection: true);
-        }
+        if (!Try(() => all = Namespaces.GetNamespaces())) return;
+        WriteByName(all, Name, x => x.Name, n => new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Namespace '{n}' does not exist.", n),
+            n => Core.Validation.Validate.NamespacePattern(n, "Name"));
     }
 }
