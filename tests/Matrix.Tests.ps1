@@ -32,6 +32,8 @@ Describe 'Test-NetLabConnectivity on a 50-host lab' {
         @($m | Where-Object { $_.Source -eq "${p}h50" -or $_.Destination -eq "${p}h50" } | Where-Object Reachable).Count | Should -Be 0
         @($m | Where-Object { $_.Reachable -and $null -eq $_.RttMs }).Count | Should -Be 0
         $warn | Should -BeNullOrEmpty
+        # The neighbour entries the probes made are gone again: the host's one ARP table is left as it was.
+        foreach ($i in 1, 25, 50) { @(& ip -n "${p}h$i" -4 neigh show) | Should -BeNullOrEmpty }
     }
 
     It 'samples a ring with -Sample: each namespace probes the next K' {

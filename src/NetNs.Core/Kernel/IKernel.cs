@@ -90,4 +90,16 @@ internal interface IKernelHandle : IDisposable
 
     /// <summary>Gives namespace <paramref name="namespace"/> a netns id here when it has none (<c>ip netns set NAME auto</c>) and returns it; null when it cannot be read.</summary>
     int? AssignNsId(string @namespace);
+
+    /// <summary>
+    /// The IPv4 neighbour (ARP) entries the kernel made itself (RTM_GETNEIGH dump, what <c>ip -4 neigh show</c> reads; not
+    /// permanent, not NOARP): (ifindex, address).
+    /// </summary>
+    List<(int Index, System.Net.IPAddress Address)> Neighbours();
+
+    /// <summary>Deletes one neighbour entry (RTM_DELNEIGH, what <c>ip neigh del ADDR dev DEV</c> sends).</summary>
+    void DeleteNeighbour(int index, System.Net.IPAddress address);
+
+    /// <summary>A non-blocking raw ICMP (IPv4) socket bound to this namespace: what ping sends its echo requests from.</summary>
+    System.Net.Sockets.Socket OpenIcmpSocket();
 }

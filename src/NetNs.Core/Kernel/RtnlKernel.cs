@@ -33,7 +33,7 @@ internal sealed class RtnlKernel : IKernel
     public List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work) =>
         NetnsThread.RunEach(items, namespaceOf, item =>
         {
-            using var h = new RtnlHandle(namespaceOf(item) ?? string.Empty, RtnlSocket.Open());
+            using var h = new RtnlHandle(namespaceOf(item) ?? string.Empty, RtnlSocket.Open(), onNamespaceThread: true);
             work(item, h);
         });
 
@@ -45,11 +45,15 @@ internal sealed class RtnlKernel : IKernel
 internal sealed class RtnlHandle : IKernelHandle
 {
     private readonly RtnlSocket _s;
+    private readonly bool _onNamespaceThread;
 
-    public RtnlHandle(string @namespace, RtnlSocket socket)
+    /// <summary>A handle on <paramref name="socket"/>, opened in <paramref name="namespace"/>; <paramref name="onNamespaceThread"/>
+    /// when the caller's thread is in that namespace (IKernel.InEach), so new sockets can be opened right there.</summary>
+    public RtnlHandle(string @namespace, RtnlSocket socket, bool onNamespaceThread = false)
     {
         Namespace = @namespace;
         _s = socket;
+        _onNamespaceThread = onNamespaceThread;
     }
 
     public string Namespace { get; }
@@ -129,6 +133,20 @@ internal sealed class RtnlHandle : IKernelHandle
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
         return NsIdOf(@namespace);
+    }
+
+    public List<(int Index, System.Net.IPAddress Address)> Neighbours() =>
+        _s.Dump(RtnlMessages.GetNeighbours(_s.NextSeq(), System.Net.Sockets.AddressFamily.InterNetwork), RtnlMessages.RtmNewNeigh)
+            .Select(m => RtnlMessages.ParseNeighbour(m)).Where(n => n is { Dynamic: true }).Select(n => (n!.Value.Index, n.Value.Address)).ToList();
+
+    public void DeleteNeighbour(int index, System.Net.IPAddress address) => _s.Request(RtnlMessages.DeleteNeighbour(_s.NextSeq(), index, address));
+
+    public System.Net.Sockets.Socket OpenIcmpSocket()
+    {
+        // socket(2) binds the socket to the namespace of the calling thread.
+        static System.Net.Sockets.Socket Open() =>
+            new(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Raw, System.Net.Sockets.ProtocolType.Icmp) { Blocking = false };
+        return _onNamespaceThread ? Open() : NetnsThread.Run(Namespace, Open);
     }
 
     private static SafeFileHandle? OpenNamespace(string @namespace) => @namespace.Length == 0 ? null : File.OpenHandle(NetnsFiles.PathOf(@namespace));

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using NetNs.Core.Native;
+using NetNs.Core.Kernel;
 
 namespace NetNs.Core.Lab;
 
@@ -47,12 +47,12 @@ internal static class IcmpProber
     /// thread with the number of targets settled so far.
     /// </summary>
     /// <exception cref="Errors.NetNsException"><c>NamespaceNotFound</c> or <c>SetnsFailed</c> when a source namespace cannot be entered.</exception>
-    public static ProbeOutcome[] Run(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, Action<int>? progress, CancellationToken ct)
+    public static ProbeOutcome[] Run(IKernel kernel, IReadOnlyList<ProbeTarget> targets, ProbeOptions options, Action<int>? progress, CancellationToken ct)
     {
         var outcomes = new ProbeOutcome[targets.Count];
         if (targets.Count == 0) return outcomes;
-        var sockets = OpenSockets(targets.Select(t => t.Source).Distinct(StringComparer.Ordinal));
-        var state = new State(targets, options, sockets);
+        var sockets = OpenSockets(kernel, targets.Select(t => t.Source).Distinct(StringComparer.Ordinal));
+        var state = new State(kernel, targets, options, sockets);
         try
         {
             state.Run(Math.Max(16, options.NeighbourBudget ?? NeighbourRoom()), progress, ct);
@@ -86,40 +86,36 @@ internal static class IcmpProber
     }
 
     /// <summary>The dynamic IPv4 neighbour entries of each namespace: (ifindex, address).</summary>
-    private static Dictionary<string, HashSet<(int, IPAddress)>> Neighbours(IEnumerable<string> namespaces)
+    private static Dictionary<string, HashSet<(int, IPAddress)>> Neighbours(IKernel kernel, IEnumerable<string> namespaces)
     {
         var result = new Dictionary<string, HashSet<(int, IPAddress)>>(StringComparer.Ordinal);
-        NetnsThread.RunEach(namespaces, ns => ns, ns =>
-        {
-            using var s = Netlink.RtnlSocket.Open();
-            var set = new HashSet<(int, IPAddress)>();
-            foreach (var m in s.Dump(Netlink.RtnlMessages.GetNeighbours(s.NextSeq(), AddressFamily.InterNetwork), Netlink.RtnlMessages.RtmNewNeigh))
-                if (Netlink.RtnlMessages.ParseNeighbour(m) is { Dynamic: true } n) set.Add((n.Index, n.Address));
-            lock (result) result[ns] = set;
-        });
+        Throw(kernel.InEach(namespaces, ns => ns, (ns, h) => result[ns] = h.Neighbours().ToHashSet()));
         return result;
     }
 
     /// <summary>
     /// Deletes the dynamic neighbour entries for <c>addresses(namespace)</c> in each namespace that were not there before the
-    /// run (RTM_DELNEIGH, on one thread visiting them all).
+    /// run (on one thread visiting them all).
     /// </summary>
-    private static void ForgetNeighbours(IEnumerable<string> namespaces, Func<string, IReadOnlySet<IPAddress>> addresses,
+    private static void ForgetNeighbours(IKernel kernel, IEnumerable<string> namespaces, Func<string, IReadOnlySet<IPAddress>> addresses,
         Dictionary<string, HashSet<(int, IPAddress)>> before)
     {
-        NetnsThread.RunEach(namespaces, ns => ns, ns =>
+        Throw(kernel.InEach(namespaces, ns => ns, (ns, h) =>
         {
-            using var s = Netlink.RtnlSocket.Open();
             var kept = before.GetValueOrDefault(ns);
             var forget = addresses(ns);
-            foreach (var m in s.Dump(Netlink.RtnlMessages.GetNeighbours(s.NextSeq(), AddressFamily.InterNetwork), Netlink.RtnlMessages.RtmNewNeigh))
+            foreach (var n in h.Neighbours())
             {
-                if (Netlink.RtnlMessages.ParseNeighbour(m) is not { Dynamic: true } n || !forget.Contains(n.Address)) continue;
-                if (kept?.Contains((n.Index, n.Address)) == true) continue;
-                try { s.Request(Netlink.RtnlMessages.DeleteNeighbour(s.NextSeq(), n.Index, n.Address)); }
+                if (!forget.Contains(n.Address) || kept?.Contains(n) == true) continue;
+                try { h.DeleteNeighbour(n.Index, n.Address); }
                 catch (Netlink.RtnlException) { /* gone meanwhile (garbage collection) */ }
             }
-        });
+        }));
+    }
+
+    private static void Throw<T>(List<(T Item, Exception Error)> failures)
+    {
+        if (failures.Count > 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0].Error).Throw();
     }
 
     /// <summary>
@@ -131,6 +127,7 @@ internal static class IcmpProber
     private sealed class State
     {
         private const int ForgetBatch = 64;
+        private readonly IKernel _kernel;
         private readonly IReadOnlyList<ProbeTarget> _targets;
         private readonly ProbeOptions _options;
         private readonly Dictionary<string, Socket> _sockets;
@@ -148,8 +145,9 @@ internal static class IcmpProber
         private int _settledSinceForget;
         private int _done;
 
-        public State(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, Dictionary<string, Socket> sockets)
+        public State(IKernel kernel, IReadOnlyList<ProbeTarget> targets, ProbeOptions options, Dictionary<string, Socket> sockets)
         {
+            _kernel = kernel;
             _targets = targets;
             _options = options;
             _sockets = sockets;
@@ -170,7 +168,7 @@ internal static class IcmpProber
         public void Run(int budget, Action<int>? progress, CancellationToken ct)
         {
             var namespaces = _targets.Select(t => t.Source).Concat(_targets.Select(t => t.Destination)).Distinct(StringComparer.Ordinal).ToList();
-            _before = Neighbours(namespaces);
+            _before = Neighbours(_kernel, namespaces);
             var next = 0;
             var used = 0;
             var pending = new Queue<int>();
@@ -224,7 +222,7 @@ internal static class IcmpProber
         {
             var forget = _toForget.Where(f => f.Value.Count > 0).ToDictionary(f => f.Key, f => (IReadOnlySet<IPAddress>)f.Value.ToHashSet(), StringComparer.Ordinal);
             foreach (var set in _toForget.Values) set.Clear();
-            if (forget.Count > 0) ForgetNeighbours(forget.Keys, ns => forget[ns], _before);
+            if (forget.Count > 0) ForgetNeighbours(_kernel, forget.Keys, ns => forget[ns], _before);
             var released = _settledSinceForget;
             _settledSinceForget = 0;
             return released;
@@ -279,19 +277,15 @@ internal static class IcmpProber
         }
     }
 
-    /// <summary>One raw ICMP socket inside each namespace (created on one thread that visits them all; a socket keeps the namespace it was created in).</summary>
-    private static Dictionary<string, Socket> OpenSockets(IEnumerable<string> namespaces)
+    /// <summary>One raw ICMP socket inside each namespace (opened on one thread that visits them all; a socket keeps the namespace it was opened in).</summary>
+    private static Dictionary<string, Socket> OpenSockets(IKernel kernel, IEnumerable<string> namespaces)
     {
         var sockets = new Dictionary<string, Socket>(StringComparer.Ordinal);
-        var failures = NetnsThread.RunEach(namespaces, ns => ns, ns =>
-        {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp) { Blocking = false };
-            lock (sockets) sockets[ns] = s;
-        }, stopAtFirst: true);
+        var failures = kernel.InEach(namespaces, ns => ns, (ns, h) => sockets[ns] = h.OpenIcmpSocket());
         if (failures.Count > 0)
         {
             foreach (var s in sockets.Values) s.Dispose();
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0].Error).Throw();
+            Throw(failures);
         }
         return sockets;
     }

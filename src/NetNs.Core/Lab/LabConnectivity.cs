@@ -103,10 +103,10 @@ internal static class LabConnectivity
     /// before the pair counts as unreachable). <paramref name="expected"/> maps (source, destination, address) to the
     /// expected outcome; pairs it does not cover get no expectation.
     /// </summary>
-    public static List<NetLabPing> Run(LabDefinition d, IReadOnlyList<(string Source, string Destination, IPAddress Address)> pairs,
+    public static List<NetLabPing> Run(Kernel.IKernel kernel, LabDefinition d, IReadOnlyList<(string Source, string Destination, IPAddress Address)> pairs,
         ProbeOptions options, Func<string, string, IPAddress, bool?>? expected, Action<int>? progress, CancellationToken ct)
     {
-        var outcomes = IcmpProber.Run(pairs.Select(p => new ProbeTarget(p.Source, p.Destination, p.Address)).ToList(), options, progress, ct);
+        var outcomes = IcmpProber.Run(kernel, pairs.Select(p => new ProbeTarget(p.Source, p.Destination, p.Address)).ToList(), options, progress, ct);
         return pairs.Select((p, i) => new NetLabPing(d.Name, p.Source, p.Destination, p.Address.ToString(), outcomes[i].Reachable,
             expected?.Invoke(p.Source, p.Destination, p.Address), outcomes[i].RttMs is { } ms ? Math.Round(ms, 3) : null)).ToList();
     }

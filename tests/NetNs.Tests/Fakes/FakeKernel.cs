@@ -44,6 +44,7 @@ internal sealed class FakeKernel : IKernel
         public int NextIndex { get; set; } = 1;
         public List<FLink> Links { get; } = new();
         public List<KernelAddress> Addresses { get; } = new();
+        public List<(int Index, System.Net.IPAddress Address)> Neighbours { get; } = new();
         public Dictionary<Ns, int> Ids { get; } = new();
         public int IdOf(Ns other)
         {
@@ -257,6 +258,16 @@ internal sealed class FakeKernel : IKernel
         }
 
         public List<KernelAddress> Addresses() => _ns.Addresses.ToList();
+
+        public List<(int Index, System.Net.IPAddress Address)> Neighbours() => _ns.Neighbours.ToList();
+
+        public void DeleteNeighbour(int index, System.Net.IPAddress address)
+        {
+            Record($"neigh del {address} dev #{index}");
+            if (_ns.Neighbours.RemoveAll(n => n.Index == index && n.Address.Equals(address)) == 0) throw new RtnlException(2, null);
+        }
+
+        public System.Net.Sockets.Socket OpenIcmpSocket() => throw new NotSupportedException("The fake kernel has no sockets: the ICMP probe is tested on the real kernel.");
 
         public void AddAddress(string name, string cidr)
         {

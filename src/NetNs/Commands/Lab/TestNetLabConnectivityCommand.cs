@@ -96,7 +96,7 @@ public sealed class TestNetLabConnectivityCommand : LabCmdlet
             var pairs = LabConnectivity.Pairs(d, sample > 0 ? sample : null);
             WriteVerbose($"ICMP echo: {pairs.Count} pairs from {pairs.Select(p => p.Source).Distinct().Count()} namespaces, at most {ThrottleLimit} outstanding, {Count} attempts of {TimeoutSeconds} s   (in process: raw ICMP sockets, as ping)");
             const string activity = "Test-NetLabConnectivity";
-            var results = LabConnectivity.Run(d, pairs, new Core.Lab.ProbeOptions(ThrottleLimit, TimeoutSeconds, Count), expect,
+            var results = LabConnectivity.Run(Context.Kernel, d, pairs, new Core.Lab.ProbeOptions(ThrottleLimit, TimeoutSeconds, Count), expect,
                 done => ReportProgress(activity, $"lab '{d.Name}': pairs settled", done, pairs.Count), CancellationToken);
             CompleteProgress(activity);
             var differ = results.Count(x => x.Differs);
