@@ -71,6 +71,23 @@ public class KernelOpsTests
     }
 
     [Fact]
+    public void A_stale_entry_is_listed_as_stale_refused_by_the_checks_and_removed_without_entering_it()
+    {
+        _k.Stale.Add("gone");
+        var ops = new NamespaceOps(Ctx());
+        Assert.Equal(Core.Models.NetNamespaceState.Stale, ops.GetNamespaces().Single(n => n.Name == "gone").State);
+        Assert.Equal(Core.Models.NetNamespaceState.Active, ops.GetNamespaces().Single(n => n.Name == "ns1").State);
+        var ex = Assert.Throws<NetNsException>(() => ops.RequireNamespace("gone"));
+        Assert.Equal("NamespaceStale", ex.ErrorId);
+        Assert.Equal(NetNsErrorCategory.ObjectNotFound, ex.Category);
+        new NamespaceRemoval(Ctx()).Run(new[] { "gone" });
+        Assert.False(_k.NamespaceExists("gone"));
+        Assert.Equal("netns del gone (stale)", _k.Calls[^1]);
+        Assert.Empty(_dhcp.Calls);
+        Assert.Equal("ip netns del gone   (in process: umount, unlink)", _trace[^1]);
+    }
+
+    [Fact]
     public void Namespace_removal_stops_dhcp_first_asks_and_reports_each_failure()
     {
         var failed = new List<string>();

@@ -53,7 +53,13 @@ internal abstract class KernelOps
         if (!kernel.NamespaceExists(@namespace))
             throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound,
                 $"Namespace '{@namespace}' (-{parameter}) does not exist. Create it with New-NetNamespace, or list namespaces with Get-NetNamespace.", @namespace);
+        if (kernel.IsStale(@namespace)) throw Stale(@namespace, parameter);
     }
+
+    /// <summary>The error for a stale entry under /run/netns: <c>NamespaceStale</c> (ObjectNotFound).</summary>
+    public static NetNsException Stale(string @namespace, string parameter = "Namespace") =>
+        new("NamespaceStale", NetNsErrorCategory.ObjectNotFound,
+            $"Namespace '{@namespace}' (-{parameter}) is stale: {Native.NetnsFiles.PathOf(@namespace)} exists but holds no namespace (it is not a namespace mount; a crash or a half-done 'ip netns add' leaves such entries). Remove it with Remove-NetNamespace {@namespace}.", @namespace);
 
     /// <summary>The error for a missing link.</summary>
     public static NetNsException LinkNotFound(LinkId link) =>

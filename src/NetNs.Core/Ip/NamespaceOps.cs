@@ -28,7 +28,7 @@ internal sealed class NamespaceOps : KernelOps
         using (var root = Kernel.At(""))
             foreach (var n in names) ids[n] = root.NsIdOf(n);
         var pids = Kernel.ProcessesIn(names);
-        return names.Select(n => new NetNamespace(n, ids[n], pids[n])).ToList();
+        return names.Select(n => new NetNamespace(n, ids[n], pids[n], stale: Kernel.IsStale(n))).ToList();
     }
 
     /// <summary>

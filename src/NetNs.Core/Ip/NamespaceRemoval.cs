@@ -53,6 +53,14 @@ internal sealed class NamespaceRemoval
             Progress?.Invoke(name, i);
             try
             {
+                if (IsStale(name))
+                {
+                    // Nothing to stop or unplug behind a stale entry: what 'ip netns del' does (a detached unmount, unlink).
+                    if (!Confirm(name, IpCommands.NetnsDelete(name).ToString())) continue;
+                    _context.Trace(Process.InProcess.Line(IpCommands.NetnsDelete(name), Process.InProcess.NetnsDelete));
+                    _context.Kernel.DeleteNamespace(name);
+                    continue;
+                }
                 _namespaces.RequireNamespace(name, "Name");
                 var ports = peered.GetValueOrDefault(name) ?? new List<(string Bridge, string Port)>();
                 var action = IpCommands.NetnsDelete(name).ToString();
@@ -69,6 +77,19 @@ internal sealed class NamespaceRemoval
         catch (NetNsException ex)
         {
             Warning($"The namespaces are removed, but their Open vSwitch port(s) {string.Join(", ", orphaned.Select(p => p.Bridge + "/" + p.Port))} could not be: {ex.Message} Remove them with Disconnect-OvsPort.");
+        }
+    }
+
+    private bool IsStale(string name)
+    {
+        try
+        {
+            Validation.Validate.NamespaceName(name);
+            return _context.Kernel.IsStale(name);
+        }
+        catch (NetNsException)
+        {
+            return false;
         }
     }
 

@@ -17,6 +17,9 @@ internal interface IKernel
     /// <summary>True when the named namespace exists.</summary>
     bool NamespaceExists(string name);
 
+    /// <summary>True when /run/netns/NAME exists but is no namespace mount (a stale entry a crash left; it cannot be entered).</summary>
+    bool IsStale(string name);
+
     /// <summary>The pids running in each of <paramref name="namespaces"/>.</summary>
     Dictionary<string, List<int>> ProcessesIn(IEnumerable<string> namespaces);
 

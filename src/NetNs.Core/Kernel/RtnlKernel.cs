@@ -18,6 +18,9 @@ internal sealed class RtnlKernel : IKernel
     public bool NamespaceExists(string name) => NetnsFiles.Exists(name);
 
     /// <inheritdoc />
+    public bool IsStale(string name) => NetnsFiles.IsStale(name);
+
+    /// <inheritdoc />
     public Dictionary<string, List<int>> ProcessesIn(IEnumerable<string> namespaces) => NetnsFiles.Pids(namespaces);
 
     /// <inheritdoc />

@@ -7,12 +7,13 @@ namespace NetNs.Core.Models;
 public sealed class NetNamespace
 {
     /// <summary>Creates the object.</summary>
-    public NetNamespace(string name, int? id, IReadOnlyList<int> processIds, bool exists = true)
+    public NetNamespace(string name, int? id, IReadOnlyList<int> processIds, bool exists = true, bool stale = false)
     {
         Name = name;
         Id = id;
         ProcessIds = processIds;
         Exists = exists;
+        State = stale ? NetNamespaceState.Stale : NetNamespaceState.Active;
     }
 
     /// <summary>The namespace name (a file name under /run/netns).</summary>
@@ -33,6 +34,21 @@ public sealed class NetNamespace
     /// <summary>False only for the object a creating cmdlet passes on under -WhatIf (nothing was created).</summary>
     public bool Exists { get; }
 
+    /// <summary>
+    /// Active, or Stale: /run/netns/NAME exists but holds no namespace (not a namespace mount, left by a crash or a
+    /// half-done <c>ip netns add</c>). Other cmdlets refuse a stale entry (NamespaceStale); Remove-NetNamespace removes it.
+    /// </summary>
+    public NetNamespaceState State { get; }
+
     /// <inheritdoc />
     public override string ToString() => Name;
+}
+
+/// <summary>Whether a namespace entry under /run/netns holds a namespace.</summary>
+public enum NetNamespaceState
+{
+    /// <summary>A namespace mount: usable.</summary>
+    Active,
+    /// <summary>A file without a namespace behind it (no NSFS mount): cannot be entered; Remove-NetNamespace removes it.</summary>
+    Stale,
 }

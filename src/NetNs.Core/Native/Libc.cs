@@ -51,6 +51,20 @@ internal static class Libc
     [DllImport("libc", EntryPoint = "unlink", SetLastError = true)]
     public static extern int Unlink(string path);
 
+    [DllImport("libc", EntryPoint = "statfs", SetLastError = true)]
+    private static extern int StatFs(string path, byte[] buffer);
+
+    /// <summary>NSFS_MAGIC: the file system of namespace files (/proc/PID/ns/*, and their bind mounts under /run/netns).</summary>
+    public const long NsfsMagic = 0x6e736673;
+
+    /// <summary>The file system type (f_type of statfs(2)) of <paramref name="path"/>; null when it cannot be read.</summary>
+    public static long? FileSystemType(string path)
+    {
+        // struct statfs on 64-bit Linux is 120 bytes and starts with f_type (__fsword_t, 8 bytes).
+        var buffer = new byte[256];
+        return StatFs(path, buffer) == 0 ? BitConverter.ToInt64(buffer, 0) : null;
+    }
+
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     public static extern int Flock(int fd, int operation);
 

@@ -17,6 +17,12 @@ internal static class NetnsFiles
     /// <summary>True when /run/netns/NAME exists.</summary>
     public static bool Exists(string name) => File.Exists(PathOf(name));
 
+    /// <summary>
+    /// True when /run/netns/NAME exists but holds no namespace: it is not a mount of the namespace file system (NSFS), as
+    /// a crash or a half-done <c>ip netns add</c> leaves it. Such an entry cannot be entered (setns fails with EINVAL).
+    /// </summary>
+    public static bool IsStale(string name) => Exists(name) && Libc.FileSystemType(PathOf(name)) is { } type && type != Libc.NsfsMagic;
+
     /// <summary>Names of the namespaces under /run/netns, sorted.</summary>
     public static List<string> ListNames()
     {

@@ -101,8 +101,11 @@ internal static class NetnsThread
         try
         {
             if (Libc.SetNs(fd, Libc.CloneNewNet) != 0)
-                throw new NetNsException("SetnsFailed", NetNsErrorCategory.PermissionDenied,
-                    $"Cannot enter namespace '{@namespace}': {Libc.LastErrorText()}", @namespace);
+            {
+                var error = Libc.LastErrorText();
+                if (NetnsFiles.IsStale(@namespace)) throw Ip.KernelOps.Stale(@namespace);
+                throw new NetNsException("SetnsFailed", NetNsErrorCategory.PermissionDenied, $"Cannot enter namespace '{@namespace}': {error}", @namespace);
+            }
         }
         finally
         {

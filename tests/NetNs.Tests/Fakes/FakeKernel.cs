@@ -117,9 +117,14 @@ internal sealed class FakeKernel : IKernel
         return (x, y);
     }
 
-    public List<string> NamespaceNames() => _named.Keys.Order(StringComparer.Ordinal).ToList();
+    public List<string> NamespaceNames() => _named.Keys.Concat(Stale).Order(StringComparer.Ordinal).ToList();
 
-    public bool NamespaceExists(string name) => _named.ContainsKey(name);
+    public bool NamespaceExists(string name) => _named.ContainsKey(name) || Stale.Contains(name);
+
+    /// <summary>Names under the fake /run/netns that hold no namespace.</summary>
+    public HashSet<string> Stale { get; } = new(StringComparer.Ordinal);
+
+    public bool IsStale(string name) => Stale.Contains(name);
 
     public Dictionary<string, List<int>> ProcessesIn(IEnumerable<string> namespaces) =>
         namespaces.ToDictionary(n => n, n => Pids.GetValueOrDefault(n) ?? new List<int>(), StringComparer.Ordinal);
@@ -139,6 +144,11 @@ internal sealed class FakeKernel : IKernel
 
     public void DeleteNamespace(string name)
     {
+        if (Stale.Remove(name))
+        {
+            Calls.Add("netns del " + name + " (stale)");
+            return;
+        }
         if (!_named.Remove(name, out var ns)) throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound, $"Cannot remove namespace '{name}': No such file or directory", name);
         Calls.Add("netns del " + name);
         // The kernel deletes what is left inside, and veth peers elsewhere with it.
