@@ -69,7 +69,7 @@ Describe 'DHCP server and client across a veth pair' {
         $s.Running | Should -BeTrue
         $s.ProcessId | Should -BeGreaterThan 1
         (Get-Content "/proc/$($s.ProcessId)/cmdline" -Raw) | Should -Match 'dnsmasq'
-        $s.Directory | Should -Be "/run/netns-ps/dhcp/$ns1-$a"
+        $s.Directory | Should -Be "/run/netns-ps/dhcp/${ns1}:$a"
         & stat -c '%a' /run/netns-ps | Should -Be '700'
         & stat -c '%a' $s.Directory | Should -Be '700'
         foreach ($f in $s.LeaseFile, $s.LogFile, $s.PidFile) {
@@ -227,7 +227,7 @@ Describe 'DHCP server and client across a veth pair' {
         $w.Running | Should -BeFalse
         $w.Interface | Should -Be $a
         @(Get-TestDaemon $ns1).Count | Should -Be 0
-        Test-Path "/run/netns-ps/dhcp/$ns1-$a" | Should -BeFalse
+        Test-Path "/run/netns-ps/dhcp/${ns1}:$a" | Should -BeFalse
     }
 }
 
@@ -249,7 +249,7 @@ Describe 'DHCP refusals, before anything starts' {
         Start-NetDhcpServer @splat -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Assert-Error $err $Id $Cat
         @(Get-TestDaemon $ns1).Count | Should -Be 0
-        @(Get-ChildItem /run/netns-ps/dhcp -ErrorAction SilentlyContinue | Where-Object Name -Like "$ns1-*").Count | Should -Be 0
+        @(Get-ChildItem /run/netns-ps/dhcp -ErrorAction SilentlyContinue | Where-Object Name -Like "${ns1}:*").Count | Should -Be 0
     }
 
     It 'refuses a client request on a missing interface or namespace' {
@@ -273,7 +273,7 @@ Describe 'DHCP refusals, before anything starts' {
             Assert-Error $err 'DhcpServerStartFailed' 'InvalidOperation'
             $err[0].Exception.Message | Should -BeLike '*dnsmasq: failed to bind DHCP server socket*'
             @(Get-TestDaemon $ns1).Count | Should -Be 0
-            Test-Path "/run/netns-ps/dhcp/$ns1-$a" | Should -BeFalse
+            Test-Path "/run/netns-ps/dhcp/${ns1}:$a" | Should -BeFalse
             @(Get-NetDhcpServer -Namespace $ns1).Count | Should -Be 0
         } finally {
             Stop-Process -Id $blocker.Id -Force -ErrorAction SilentlyContinue

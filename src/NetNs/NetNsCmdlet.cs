@@ -138,6 +138,15 @@ public abstract class NetNsCmdlet : PSCmdlet
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s ? s.IsPresent
         : SessionState.PSVariable.GetValue("WhatIfPreference") is { } pref && LanguagePrimitives.IsTrue(pref);
 
+    /// <summary>
+    /// The -Namespace filter of a Get- cmdlet that lists what NetNs started (DHCP servers, leases, clients): null (every
+    /// namespace) when -Namespace was not given, else the namespace ("" = root). The module's rule: an omitted -Namespace is
+    /// the root namespace for cmdlets that read or change the kernel's objects (as ip without -n), and every namespace for
+    /// these listings.
+    /// </summary>
+    protected string? NamespaceFilter => MyInvocation.BoundParameters.ContainsKey("Namespace")
+        ? NormalizeNamespace(MyInvocation.BoundParameters["Namespace"] as string) : null;
+
     /// <summary>Normalises a namespace argument: null and whitespace mean the root namespace ("").</summary>
     protected static string NormalizeNamespace(string? ns) => string.IsNullOrWhiteSpace(ns) ? string.Empty : ns;
 

@@ -64,11 +64,14 @@ public class DhcpTests
     }
 
     [Fact]
-    public void Dhclient_configuration_has_the_timeout_and_script_touches_no_file()
+    public void Dhclient_configuration_has_the_timeout_and_script_writes_only_its_route_note()
     {
         Assert.Contains("timeout 7;", DhclientCommands.Configuration(7));
         Assert.DoesNotContain("resolv", DhclientCommands.Script);
-        Assert.DoesNotContain(">", DhclientCommands.Script.Replace("2>/dev/null", ""));
+        // The one file it writes is its note of the default route it added (so a release removes only that route).
+        Assert.DoesNotContain(">", DhclientCommands.Script.Replace("2>/dev/null", "").Replace("> \"$mark\"", ""));
+        Assert.Contains("mark=\"${0%/*}/default-route\"", DhclientCommands.Script);
+        Assert.Contains("if [ \"$added\" = \"$1 $interface\" ]; then ip -4 route del default", DhclientCommands.Script);
         Assert.StartsWith("#!/bin/sh\n", DhclientCommands.Script);
     }
 
@@ -180,7 +183,7 @@ public class DhcpTests
             new[] { new KeyValuePair<string, string>("02-00-00-00-00-AA", "10.0.0.5") }, false);
         Assert.Equal("02:00:00:00:00:aa", s.StaticLease[0].Key);
         Assert.Equal(TimeSpan.FromSeconds(150), s.LeaseTime);
-        Assert.Equal(RunDirectory.PathOf("dhcp", "ns1-eth1", "dnsmasq.pid"), s.PidFile);
+        Assert.Equal(RunDirectory.PathOf("dhcp", "ns1:eth1", "dnsmasq.pid"), s.PidFile);
     }
 
     [Fact]
@@ -231,5 +234,14 @@ public class DhcpTests
             RunDirectory.Root = saved;
             Directory.Delete(tmp, true);
         }
+    }
+
+    [Fact]
+    public void State_directories_of_different_namespace_interface_pairs_never_collide()
+    {
+        // With '-' as the separator both were "a-b-c"; an interface name cannot hold ':'.
+        Assert.NotEqual(DhcpProcess.DirectoryName("a-b", "c"), DhcpProcess.DirectoryName("a", "b-c"));
+        Assert.Equal("a-b:c", DhcpProcess.DirectoryName("a-b", "c"));
+        Assert.Equal(":eth0", DhcpProcess.DirectoryName("", "eth0"));
     }
 }

@@ -40,12 +40,15 @@ internal static class DhclientCommands
     /// <summary>
     /// The script dhclient runs (-sf). Fixed text, no user input: it only reads the variables dhclient sets. It sets
     /// the interface up, configures or removes the leased address with <c>ip</c>, adds a default route through the
-    /// router only when the namespace has none, and writes no file (no resolv.conf).
+    /// router only when the namespace has none, and on release or expiry removes only a default route it added itself
+    /// (it notes that in the file <c>default-route</c> beside itself; a default route that existed before the lease stays).
+    /// It writes no other file (no resolv.conf).
     /// </summary>
     public const string Script =
         "#!/bin/sh\n" +
         "# Written by NetNs: dhclient script that changes only the interface it is run for.\n" +
         "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n" +
+        "mark=\"${0%/*}/default-route\"\n" +
         "case \"$reason\" in\n" +
         "PREINIT)\n" +
         "    ip link set dev \"$interface\" up\n" +
@@ -64,13 +67,15 @@ internal static class DhclientCommands
         "    fi\n" +
         "    if [ -n \"$new_routers\" ] && [ -z \"$(ip -4 route show default)\" ]; then\n" +
         "        set -- $new_routers\n" +
-        "        ip -4 route add default via \"$1\" dev \"$interface\"\n" +
+        "        ip -4 route add default via \"$1\" dev \"$interface\" && echo \"$1 $interface\" > \"$mark\"\n" +
         "    fi\n" +
         "    ;;\n" +
         "EXPIRE|RELEASE)\n" +
-        "    if [ -n \"$old_routers\" ]; then\n" +
+        "    if [ -n \"$old_routers\" ] && [ -f \"$mark\" ]; then\n" +
         "        set -- $old_routers\n" +
-        "        ip -4 route del default via \"$1\" dev \"$interface\" 2>/dev/null\n" +
+        "        read -r added < \"$mark\"\n" +
+        "        if [ \"$added\" = \"$1 $interface\" ]; then ip -4 route del default via \"$1\" dev \"$interface\" 2>/dev/null; fi\n" +
+        "        rm -f \"$mark\"\n" +
         "    fi\n" +
         "    if [ -n \"$old_ip_address\" ]; then\n" +
         "        ip -4 address del \"$old_ip_address/$old_subnet_mask\" dev \"$interface\" 2>/dev/null\n" +

@@ -9,7 +9,7 @@ namespace NetNs.Core.Dhcp;
 
 /// <summary>
 /// Requests and releases DHCP leases with ISC dhclient inside namespaces. Each client keeps its state in
-/// <c>/run/netns-ps/dhclient/NS-IF/</c>: <c>client.json</c>, <c>dhclient.conf</c>, <c>dhclient-script</c> (0700),
+/// <c>/run/netns-ps/dhclient/NS:IF/</c>: <c>client.json</c>, <c>dhclient.conf</c>, <c>dhclient-script</c> (0700),
 /// <c>dhclient.leases</c> and, while a client runs, <c>dhclient.pid</c>. No host file is read or written:
 /// dhclient never sees /etc/dhcp/dhclient.conf and never runs /sbin/dhclient-script.
 /// </summary>

@@ -41,8 +41,12 @@ internal static class DhcpProcess
     /// <summary>Stops the process (SIGTERM, SIGKILL after <paramref name="timeout"/>) and waits until it is gone.</summary>
     public static void Stop(int pid, TimeSpan timeout) => Signals.Stop(new[] { pid }, timeout);
 
-    /// <summary>The state directory name of (namespace, interface): "NS-IF", or "-IF" for the root namespace.</summary>
-    public static string DirectoryName(string @namespace, string @interface) => @namespace + "-" + @interface;
+    /// <summary>
+    /// The state directory name of (namespace, interface): "NS:IF", or ":IF" for the root namespace. An interface name
+    /// cannot hold ':', so the last ':' splits it back and no two pairs share a directory (with '-', both (a-b, c) and
+    /// (a, b-c) were "a-b-c").
+    /// </summary>
+    public static string DirectoryName(string @namespace, string @interface) => @namespace + ":" + @interface;
 
     /// <summary>The state directories below <paramref name="root"/>, in name order (none when it is missing or a link).</summary>
     public static IEnumerable<string> StateDirectories(string root)

@@ -157,6 +157,23 @@ internal sealed class DhcpServerManager
     }
 
     /// <summary>One server, or <c>DhcpServerNotFound</c> (ObjectNotFound).</summary>
+    /// <summary>
+    /// The servers on <paramref name="interface"/> in <paramref name="namespace"/>, or in every namespace when it is null
+    /// (the module's rule for Get- cmdlets of what NetNs started: an omitted -Namespace lists all namespaces).
+    /// </summary>
+    /// <exception cref="NetNsException"><c>DhcpServerNotFound</c> (ObjectNotFound) when there is none.</exception>
+    public static List<DhcpServer> FindServers(string? @namespace, string @interface)
+    {
+        if (@namespace is not null) return new List<DhcpServer> { GetServer(@namespace, @interface) };
+        var all = GetServers(null, @interface);
+        if (all.Count == 0)
+            throw new NetNsException("DhcpServerNotFound", NetNsErrorCategory.ObjectNotFound,
+                $"No DHCP server started by NetNs runs on interface '{@interface}' in any namespace. List them with Get-NetDhcpServer.", @interface);
+        return all;
+    }
+
+    /// <summary>The server on <paramref name="interface"/> in <paramref name="namespace"/>.</summary>
+    /// <exception cref="NetNsException"><c>DhcpServerNotFound</c> (ObjectNotFound).</exception>
     public static DhcpServer GetServer(string @namespace, string @interface) =>
         GetServers(@namespace, @interface).FirstOrDefault() ?? throw new NetNsException("DhcpServerNotFound", NetNsErrorCategory.ObjectNotFound,
             $"No DHCP server started by NetNs runs on interface '{@interface}' in {LinkId.Describe(@namespace)}. List them with Get-NetDhcpServer.",

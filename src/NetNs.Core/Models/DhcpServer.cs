@@ -127,8 +127,9 @@ public sealed class DhcpClientLease
     /// <summary>Creates a client lease.</summary>
     public DhcpClientLease(string @namespace, string @interface, string address, int prefixLength, string? router,
         IReadOnlyList<string> dnsServer, string? serverId, TimeSpan leaseTime, DateTime? renew, DateTime? expires,
-        int? processId, bool running, string leaseFile)
+        int? processId, bool running, string leaseFile, bool exists = true)
     {
+        Exists = exists;
         Namespace = @namespace;
         Interface = @interface;
         Address = address;
@@ -183,8 +184,15 @@ public sealed class DhcpClientLease
     /// <summary>dhclient's lease file (-lf).</summary>
     public string LeaseFile { get; }
 
-    /// <summary>"address/prefix".</summary>
-    public string Cidr => Address + "/" + PrefixLength;
+    /// <summary>False only for the object Request-NetDhcpClientLease -WhatIf passes on: the lease it would ask for (no address yet).</summary>
+    public bool Exists { get; }
+
+    /// <summary>The lease Request-NetDhcpClientLease -WhatIf would ask for on (namespace, interface): no address, nothing running.</summary>
+    public static DhcpClientLease Planned(string @namespace, string @interface, string leaseFile) =>
+        new(@namespace, @interface, string.Empty, 0, null, Array.Empty<string>(), null, TimeSpan.Zero, null, null, null, false, leaseFile, exists: false);
+
+    /// <summary>"address/prefix" ("(planned)" for the object of -WhatIf).</summary>
+    public string Cidr => Exists ? Address + "/" + PrefixLength : "(planned)";
 
     /// <inheritdoc />
     public override string ToString() => Cidr;

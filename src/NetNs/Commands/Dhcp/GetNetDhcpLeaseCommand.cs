@@ -15,7 +15,7 @@ namespace NetNs.Commands.Dhcp;
 [OutputType(typeof(DhcpLease))]
 public sealed class GetNetDhcpLeaseCommand : NetNsCmdlet
 {
-    /// <summary>The namespace of the server ("" = root namespace).</summary>
+    /// <summary>The namespace of the server ("" = root namespace); omitted: every namespace.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString, AllowNull]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
@@ -41,7 +41,7 @@ public sealed class GetNetDhcpLeaseCommand : NetNsCmdlet
             if (!string.IsNullOrEmpty(Interface))
             {
                 Validate.InterfaceName(Interface, "Interface");
-                servers = new[] { DhcpServerManager.GetServer(NormalizeNamespace(Namespace), Interface) };
+                servers = DhcpServerManager.FindServers(NamespaceFilter, Interface);
             }
             else if (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace))) servers = DhcpServerManager.GetServers(NormalizeNamespace(Namespace));
             else servers = DhcpServerManager.GetServers();

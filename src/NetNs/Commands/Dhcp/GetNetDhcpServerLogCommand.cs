@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NetNs.Core.Dhcp;
+using NetNs.Core.Errors;
 using NetNs.Core.Validation;
 
 namespace NetNs.Commands.Dhcp;
@@ -13,7 +14,7 @@ namespace NetNs.Commands.Dhcp;
 [OutputType(typeof(string))]
 public sealed class GetNetDhcpServerLogCommand : NetNsCmdlet
 {
-    /// <summary>The namespace of the server ("" = root namespace).</summary>
+    /// <summary>The namespace of the server ("" = root namespace); omitted: the one namespace whose server runs on -Interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString, AllowNull]
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
@@ -36,7 +37,11 @@ public sealed class GetNetDhcpServerLogCommand : NetNsCmdlet
         {
             if (!string.IsNullOrEmpty(Namespace)) Validate.NamespaceName(Namespace, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
-            var lines = DhcpServerManager.GetLog(DhcpServerManager.GetServer(NormalizeNamespace(Namespace), Interface));
+            var servers = DhcpServerManager.FindServers(NamespaceFilter, Interface);
+            if (servers.Count > 1)
+                throw new NetNsException("AmbiguousDhcpServer", NetNsErrorCategory.InvalidArgument,
+                    $"DHCP servers run on interface '{Interface}' in {servers.Count} namespaces ({string.Join(", ", servers.Select(s => Core.Ip.LinkId.Describe(s.Namespace)))}): give -Namespace.", Interface);
+            var lines = DhcpServerManager.GetLog(servers[0]);
             WriteObject(Tail is { } n ? lines.Skip(Math.Max(0, lines.Length - n)) : lines, enumerateCollection: true);
         });
     }

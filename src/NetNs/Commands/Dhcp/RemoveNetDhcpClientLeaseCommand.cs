@@ -9,7 +9,7 @@ namespace NetNs.Commands.Dhcp;
 /// <para type="synopsis">Releases a DHCP lease NetNs's client holds: DHCPRELEASE, address removed, client stopped, files removed.</para>
 /// <para type="description">Runs dhclient -r in the namespace (RFC 2131 DHCPRELEASE): a dhclient left running by
 /// -KeepRunning is stopped, the server is told, and the leased address (and the default route NetNs added) is removed
-/// from the interface. /run/netns-ps/dhclient/NS-IF/ is removed even when dhclient fails. Errors: DhcpClientNotFound
+/// from the interface. /run/netns-ps/dhclient/NS:IF/ is removed even when dhclient fails. Errors: DhcpClientNotFound
 /// (ObjectNotFound); DhcpReleaseFailed with dhclient's message.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetDhcpClientLease", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -8,7 +8,7 @@ namespace NetNs.Commands.Dhcp;
 /// <summary>
 /// <para type="synopsis">Requests a DHCP lease on an interface inside a namespace, with the real dhclient.</para>
 /// <para type="description">Runs ISC dhclient (Debian isc-dhcp-client) once (dhclient -1) in the namespace, with NetNs's own
-/// configuration, lease file and script under /run/netns-ps/dhclient/NS-IF/: the script sets the interface up, configures
+/// configuration, lease file and script under /run/netns-ps/dhclient/NS:IF/: the script sets the interface up, configures
 /// the leased address (and a default route via the router when the namespace has none) and writes no file, so the host's
 /// /etc/resolv.conf and other files stay unchanged. Returns the lease: address, prefix, router, DNS servers, server id,
 /// lease time. The client is stopped once the lease is bound unless -KeepRunning (then it renews the lease; release it with
@@ -49,7 +49,12 @@ public sealed class RequestNetDhcpClientLeaseCommand : NetNsCmdlet
         {
             var manager = new DhcpClientManager(Context);
             manager.Prepare(ns, Interface, TimeoutSeconds, checkKernel: !IsWhatIf || ns.Length == 0 || Namespaces.Exists(ns));
-            if (!ShouldProcess(new LinkId(ns, Interface).Target, DhcpClientManager.RequestCommand(ns, Interface).ToString())) return;
+            if (!ShouldProcess(new LinkId(ns, Interface).Target, DhcpClientManager.RequestCommand(ns, Interface).ToString()))
+            {
+                // -WhatIf passes on the lease it would ask for (Exists False), like the other creating cmdlets.
+                if (IsWhatIf) WriteObject(Core.Models.DhcpClientLease.Planned(ns, Interface, new DhcpClientManager.Files(ns, Interface).Leases));
+                return;
+            }
             WriteObject(manager.Request(ns, Interface, TimeoutSeconds, KeepRunning.IsPresent));
         });
     }

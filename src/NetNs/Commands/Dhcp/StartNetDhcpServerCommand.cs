@@ -11,7 +11,7 @@ namespace NetNs.Commands.Dhcp;
 /// <para type="synopsis">Starts a DHCP server (dnsmasq) on one interface inside a namespace.</para>
 /// <para type="description">Runs the real dnsmasq (Debian dnsmasq-base) with ip netns exec, in the background, DHCP only
 /// (--port=0: no DNS), bound to the interface, with --conf-file=/dev/null so the host's dnsmasq configuration is neither
-/// read nor changed. Its pid, lease and log files live in /run/netns-ps/dhcp/NS-IF/ (mode 0700, files 0600). -LeaseTime is
+/// read nor changed. Its pid, lease and log files live in /run/netns-ps/dhcp/NS:IF/ (mode 0700, files 0600). -LeaseTime is
 /// a TimeSpan (at least 2 minutes; default 1 hour). DHCPv4 per RFC 2131; options 3 (router) and 6 (DNS servers) per RFC 2132.</para>
 /// <para type="description">Refused before anything starts: InvalidInterfaceName, InvalidNamespaceName, InvalidAddress,
 /// InvalidMacAddress, InvalidLeaseTime, InvalidDhcpRange (reversed range), DhcpRangeOutsideSubnet, InvalidStaticLease,

@@ -9,7 +9,7 @@ namespace NetNs.Commands.Dhcp;
 /// <summary>
 /// <para type="synopsis">Stops a DHCP server NetNs started and removes its pid, lease and log files.</para>
 /// <para type="description">Sends SIGTERM to the dnsmasq process (SIGKILL after 5 seconds), waits until it is gone, then
-/// removes /run/netns-ps/dhcp/NS-IF/. Works for a server whose process already died. Errors: DhcpServerNotFound
+/// removes /run/netns-ps/dhcp/NS:IF/. Works for a server whose process already died. Errors: DhcpServerNotFound
 /// (ObjectNotFound); InvalidInterfaceName (InvalidArgument).</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "NetDhcpServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
