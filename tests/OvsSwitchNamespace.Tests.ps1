@@ -71,7 +71,10 @@ Describe 'Changes over OVSDB JSON-RPC (OvsClient with OvsDbWriter)' {
     BeforeAll {
         $script:conn = [NetNs.Core.Ovs.OvsConnection]::new("unix:$($ovs.Socket)", 5, $sw)
         function Get-PortNames { @(& ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --columns=name --bare list Port | Where-Object { $_ }) | Sort-Object }
-        $script:client = [NetNs.Core.Ovs.OvsClient]::new([NetNs.Core.Process.CliWrapToolRunner]::new(), $conn, [Threading.CancellationToken]::None)
+        # OvsClient and the context are internal to NetNs.Core: built by reflection, on the production context (OVSDB JSON-RPC).
+        $core = [NetNs.Core.Ovs.OvsConnection].Assembly
+        $context = $core.GetType('NetNs.Core.Context.NetNsContext').GetMethod('Production').Invoke($null, @($conn, [Threading.CancellationToken]::None, $null))
+        $script:client = [Activator]::CreateInstance($core.GetType('NetNs.Core.Ovs.OvsClient'), @($context, $null))
         function Invoke-AddPorts([string] $Bridge, [string[]] $Ports) { $client.AddPorts($Bridge, $Ports, $null) }
         function Get-InnerNetNsException($ErrorRecord) {
             $x = $ErrorRecord.Exception

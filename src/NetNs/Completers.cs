@@ -76,13 +76,14 @@ public sealed class OvsPortCandidateCompleter : IArgumentCompleter
     {
         try
         {
-            var connection = NetNs.Core.Ovs.OvsConnection.Current;
+            var ovs = OvsSetting.Client();
+            var connection = ovs.Connection;
             var ns = connection.SwitchNamespace;
             if (ns.Length > 0 && !IpClient.NamespaceExists(ns)) return Array.Empty<CompletionResult>();
             var r = new CliWrapToolRunner().Run(IpCommands.LinkShow(ns));
             if (!r.Succeeded) return Array.Empty<CompletionResult>();
             var taken = new HashSet<string>(StringComparer.Ordinal) { "ovs-netdev", "ovs-system" };
-            if (NetNs.Core.Ovs.OvsDbReader.TryReadState(connection.EffectiveDatabase, Math.Min(2, connection.TimeoutSeconds)) is { } state)
+            if (ovs.TryGetState() is { } state)
             {
                 taken.UnionWith(state.PortRows.Select(p => p.Name));
                 taken.UnionWith(state.InterfaceRows.Select(i => i.Name));

@@ -52,14 +52,9 @@ public sealed class LabBuilder
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
 
-    /// <summary>The resolved datapath of each bridge ("system" or "netdev"; Auto as <see cref="OvsClient.ResolveDatapath"/> decides).</summary>
+    /// <summary>The resolved datapath of each bridge ("system" or "netdev"; Auto as <see cref="OvsDatapath.Resolve"/> decides).</summary>
     public static Dictionary<string, string> ResolveDatapaths(LabDefinition d) =>
-        d.Bridges.ToDictionary(b => b.Name, b => OvsClient.ResolveDatapath(b.DatapathType switch
-        {
-            LabDatapathType.System => OvsDatapathType.System,
-            LabDatapathType.Netdev => OvsDatapathType.Netdev,
-            _ => OvsDatapathType.Auto,
-        }, out _));
+        d.Bridges.ToDictionary(b => b.Name, b => OvsDatapath.Resolve(b.DatapathType, out _));
 
     /// <summary>Reads what exists: namespaces, links of the switch namespace, OVS bridges and ports (when the lab has bridges).</summary>
     public LabInventory Inventory(LabDefinition d, LabOptions o)
@@ -73,9 +68,9 @@ public sealed class LabBuilder
         var ports = new List<string>();
         if (d.Bridges.Count > 0)
         {
-            var (b, p) = LabOvs.Read(_runner, o.OvsSocket, _ct);
-            bridges.AddRange(b.Select(x => x.Name));
-            ports.AddRange(p.Select(x => x.Name));
+            var state = LabOvs.Read(_runner, o.OvsSocket, _ct);
+            bridges.AddRange(state.BridgeRows.Select(x => x.Name));
+            ports.AddRange(state.PortRows.Select(x => x.Name));
         }
         return new LabInventory(ns, links, bridges, ports);
     }
@@ -115,7 +110,12 @@ public sealed class LabBuilder
             RunBatch("", rootLines);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
-                ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
+            {
+                // One OVSDB transaction for every bridge and port (in process), applied by ovs-vswitchd while the kernel part runs.
+                var client = LabOvs.Client(_runner, o.OvsSocket, _ct);
+                var bridges = LabOvs.Bridges(d, datapaths);
+                ovs = Task.Run(() => client.CreateBridges(bridges, ovsCmd), _ct);
+            }
             var failures = new List<Exception>();
             if (o.UseNetlink)
             {
@@ -222,7 +222,7 @@ public sealed class LabBuilder
         {
             // Not disposed: the task may still set it after the wait timed out (it has no kernel handle unless one is asked for).
             var committed = new ManualResetEventSlim();
-            var client = new OvsClient(_runner, LabCommands.Connection(r.OvsSocket), _ct);
+            var client = LabOvs.Client(_runner, r.OvsSocket, _ct);
             var bridges = d.Bridges.Select(b => b.Name).ToList();
             ovs = Task.Run(() =>
             {

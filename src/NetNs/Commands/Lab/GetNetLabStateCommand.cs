@@ -5,7 +5,7 @@ namespace NetNs.Commands.Lab;
 
 /// <summary>
 /// <para type="synopsis">Gets the live objects of a lab: its namespaces, bridges and links, with peers, VLANs, MTUs (bytes) and addresses, and whether each exists.</para>
-/// <para type="description">Reads 'ip -j link/address' in each lab namespace and 'ovs-vsctl --format=json list Bridge/Port'.
+/// <para type="description">Reads 'ip -j link/address' in each lab namespace and the lab's bridges and ports (in process over OVSDB JSON-RPC, what 'ovs-vsctl --format=json list Bridge/Port' shows).
 /// Objects of the definition that are gone have Exists = $false; marked objects not in the definition are listed too.
 /// Errors: LabNotFound (ObjectNotFound); OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>

@@ -63,7 +63,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     protected override void EndProcessing()
     {
         var done = 0;
-        var ovs = new Core.Ovs.OvsClient(Runner, Core.Ovs.OvsConnection.Current, CancellationToken);
+        var ovs = OvsSetting.Client(CancellationToken, line => Runner.CommandStarting?.Invoke(line));
         var orphaned = new List<(string Bridge, string Port)>();
         // The OVS ports of these namespaces' veth pairs, found while the pairs still exist: one read for all of them.
         var peered = KeepOvsPort ? new Dictionary<string, List<(string Bridge, string Port)>>() : ovs.PortsPeeredInto(_names.Distinct(StringComparer.Ordinal).Where(Existing).ToList());
