@@ -9,7 +9,7 @@
       Pipeline   NetNs single cmdlets, one host per iteration
       Tutorial   bash, one ip / ovs-vsctl process per step (bench/star-tutorial.sh)
       Optimised  bash by hand: ip -batch, one ovs-vsctl transaction (bench/star-optimised.sh)
-    Runs against a private Open vSwitch (ovs-vswitchd in its own namespace, tests/LabOvsFixture.ps1) that it starts and
+    Runs against a private Open vSwitch (ovs-vswitchd in its own namespace, tests/OvsFixture.ps1 -InNamespace) that it starts and
     stops. Prints medians, ratios to the hand-optimised script and peak memory (max RSS of the largest process, KiB,
     from /usr/bin/time when installed); writes results.csv, summary.csv and chart.svg to -OutDirectory.
 .EXAMPLE
@@ -26,7 +26,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-. (Join-Path $PSScriptRoot '../tests/LabOvsFixture.ps1')
+. (Join-Path $PSScriptRoot '../tests/OvsFixture.ps1')
 $ModulePath = (Resolve-Path $ModulePath).Path
 New-Item -ItemType Directory -Force -Path $OutDirectory | Out-Null
 $exe = [Environment]::ProcessPath
@@ -83,7 +83,7 @@ function Clear-Bench($Ovs) {
 }
 
 $results = [System.Collections.Generic.List[object]]::new()
-$ovs = Start-LabOvs -Prefix 'benchovs'
+$ovs = Start-TestOvs -InNamespace -Prefix 'benchovs'
 $started = Get-Date
 try {
     foreach ($n in $Size) {
@@ -97,7 +97,7 @@ try {
     }
 } finally {
     Clear-Bench $ovs
-    Stop-LabOvs $ovs
+    Stop-TestOvs $ovs
 }
 
 $results | Export-Csv -NoTypeInformation (Join-Path $OutDirectory 'results.csv')

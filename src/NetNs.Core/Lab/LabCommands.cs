@@ -6,7 +6,7 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Lab;
 
 /// <summary>The owner marks NetNs puts on every object a lab creates.</summary>
-public static class LabMarks
+internal static class LabMarks
 {
     /// <summary>Key in the OVS <c>external_ids</c> column of bridges and ports: <c>netns-lab=NAME</c>.</summary>
     public const string ExternalIdKey = "netns-lab";
@@ -29,7 +29,7 @@ public static class LabMarks
 /// bridges, ports, VLANs and owner marks. Teardown is one OVS transaction and the deletion of the namespaces (shown as one root <c>ip -force -batch -</c>,
 /// done in process by <see cref="LabBuilder.Remove"/>).
 /// </summary>
-public static class LabCommands
+internal static class LabCommands
 {
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 

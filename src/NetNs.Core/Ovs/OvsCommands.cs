@@ -8,7 +8,7 @@ namespace NetNs.Core.Ovs;
 /// non-default database is set. Several operations are joined by <c>--</c> into ONE command, which OVS runs as one
 /// atomic transaction.
 /// </summary>
-public static class OvsCommands
+internal static class OvsCommands
 {
     /// <summary>The program name.</summary>
     public const string Vsctl = "ovs-vsctl";
