@@ -112,3 +112,13 @@ function Stop-TestOvs {
     if ($Ovs.Dir -and (Test-Path $Ovs.Dir)) { Remove-Item -Recurse -Force $Ovs.Dir -ErrorAction SilentlyContinue }
     if ($Ovs.Connected) { Set-OvsConnection -Default }
 }
+
+# Runs a script in a fresh pwsh with the module imported and NetNs pointed at the private OVS; returns its output lines.
+function Invoke-TestOvsPwsh {
+    param([Parameter(Mandatory)] $Ovs, [Parameter(Mandatory)] [string] $Script)
+    $exe = [Environment]::ProcessPath
+    $pre = @()
+    if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
+    $full = "Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$($Ovs.Database)'; $Script"
+    @(& $exe @pre -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" })
+}
