@@ -31,7 +31,7 @@ public sealed class LabOptions
 
 /// <summary>
 /// Builds, reads and removes labs with batched tools: one <c>ip -batch</c> in the root namespace, one
-/// <c>ip -n NS -batch</c> per namespace (run in parallel), one <c>ovs-vsctl</c> transaction (concurrently), and
+/// <c>ip -n NS -batch</c> per namespace (run in parallel), one OVSDB transaction in process (concurrently; <see cref="LabOvs"/>), and
 /// checksum offload through ioctls. Building is all-or-nothing: checks first, a record (State Building, creator pid)
 /// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
 /// error names the failing object. ErrorIds: <c>LabExists</c> (ResourceExists), <c>LabNotFound</c> (ObjectNotFound),

@@ -137,7 +137,7 @@ internal static class LabCommands
     }
 
     /// <summary>
-    /// One <c>ovs-vsctl</c> transaction removing the lab's bridges (with their ports) and stray ports, each
+    /// The <c>ovs-vsctl</c> line equivalent to the one OVSDB transaction (<see cref="Ovs.OvsClient.RemoveIfExist"/>) removing the lab's bridges (with their ports) and stray ports, each
     /// with <c>--if-exists</c>. Null when there is nothing to remove.
     /// </summary>
     public static ToolCommand? OvsTeardown(IEnumerable<string> bridges, IEnumerable<string> ports, string? ovsSocket) =>

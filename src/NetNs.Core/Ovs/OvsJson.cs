@@ -4,8 +4,10 @@ using NetNs.Core.Models;
 namespace NetNs.Core.Ovs;
 
 /// <summary>
-/// Parsers for <c>ovs-vsctl --format=json</c> output: each table is one JSON object <c>{"data":[[…]],"headings":[…]}</c>,
-/// and cell values follow RFC 7047 (atoms, <c>["uuid",U]</c>, <c>["set",[…]]</c>, <c>["map",[…]]</c>).
+/// RFC 7047 values: the rows of <c>select</c> results and their cells (atoms, <c>["uuid",U]</c>, <c>["set",[…]]</c>,
+/// <c>["map",[…]]</c>) as NetNs reads them from OVSDB JSON-RPC replies; and the same rows as <c>ovs-vsctl --format=json</c>
+/// prints them (each table one JSON object <c>{"data":[[…]],"headings":[…]}</c>), which is how the captured golden files
+/// of the tests hold them.
 /// </summary>
 internal static class OvsJson
 {
