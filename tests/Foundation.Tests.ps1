@@ -858,10 +858,16 @@ Describe 'Without root' {
             Copy-Item -Recurse $PSHOME (Join-Path $nobodyDir 'pwsh')
             $pwshDll = Join-Path $nobodyDir 'pwsh/pwsh.dll'
         }
+        # The same for the module: a clone under a folder other users cannot read (/root, mode 0700) hides it from nobody.
+        $module = (Resolve-Path $script:NetNsModule).Path
+        & setpriv --reuid=nobody --regid=nogroup --clear-groups test -r $module
+        if ($LASTEXITCODE -ne 0) {
+            Copy-Item -Recurse (Split-Path -Parent $module) (Join-Path $nobodyDir 'NetNs')
+            $module = Join-Path $nobodyDir (Join-Path 'NetNs' (Split-Path -Leaf $module))
+        }
         New-Item -ItemType Directory -Path (Join-Path $nobodyDir 'home') | Out-Null
         & chmod -R a+rX $nobodyDir
         & chown nobody (Join-Path $nobodyDir 'home')
-        $module = (Resolve-Path $script:NetNsModule).Path
 
         # A namespace and a veth the non-root run must not be able to touch.
         $script:rn = New-Ns; $script:ra = New-If; $script:rb = New-If
@@ -889,6 +895,7 @@ Describe 'Without root' {
         $body += "'Get-NetLink|' + (@(Get-NetLink lo).Name -join ',')"
         $body += "'Get-NetNamespace|' + (@(Get-NetNamespace $rn).Name -join ',')"
         $script = "Import-Module '$module'`n" + ($body -join "`n")
+        # Started in a directory nobody may enter (the clone's, under /root): NetNs's own tools must not depend on it.
         $out = & setpriv --reuid=nobody --regid=nogroup --clear-groups env "HOME=$nobodyDir/home" "DOTNET_CLI_HOME=$nobodyDir/home" DOTNET_NOLOGO=1 `
             dotnet $pwshDll -NoProfile -NonInteractive -Command $script 2>&1
         $script:results = @{}

@@ -33,6 +33,27 @@ Describe 'Lab definitions' {
         foreach ($s in 'ns1', 'ns2', 'br0', 'eth1-ns1', 'veth-ns1', 'eth1-ns2', 'veth-ns2', '10.0.0.1/24', '10.0.0.2/24') { $d | Should -Match ([regex]::Escape($s)) }
     }
 
+    It 'refuses a .psd1 that is not plain data with InvalidLabDefinition naming the file' {
+        $f = Join-Path $tmp 'dynamic.psd1'
+        Set-Content $f "@{ Name = (Get-Date).ToString(); Namespaces = @() }"
+        Export-NetLabDiagram -Definition $f -Format Dot -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Assert-NetNsError $ev 'InvalidLabDefinition' 'InvalidArgument'
+        $ev[0].Exception.Message | Should -BeLike "*$f*not a PowerShell data file of plain values*"
+        $ev[0].TargetObject | Should -Be $f
+    }
+
+    It 'Export-NetLabDiagram overwrites a file, and refuses it with -NoClobber (FileExists), like Export-NetLab' {
+        $f = Join-Path $tmp 'diagram.mmd'
+        Set-Content $f 'old'
+        $def = "$PSScriptRoot/../examples/walkthrough.lab.psd1"
+        Export-NetLabDiagram -Definition $def -Format Mermaid -Path $f | Out-Null
+        Get-Content -Raw $f | Should -Match 'ns1'
+        Set-Content $f 'old'
+        Export-NetLabDiagram -Definition $def -Format Mermaid -Path $f -NoClobber -ErrorVariable ev -ErrorAction SilentlyContinue
+        Assert-NetNsError $ev 'FileExists' 'ResourceExists'
+        Get-Content -Raw $f | Should -Be "old`n"
+    }
+
     It 'generates a star and reads it back from .psd1, .json and .yaml identically' {
         $star = New-Star "${p}s" 5 "${p}s" @(100, 200)
         $star.Namespaces.Count | Should -Be 5
@@ -139,6 +160,19 @@ Describe 'A 20-host lab' {
             & ip -n "${hp}5" address add 10.0.0.5/24 dev eth0
         }
         Compare-NetLab -Name $lab | Should -BeNullOrEmpty
+    }
+
+    It 'overwrites an existing export, as Export-Csv does, and refuses it with -NoClobber (FileExists)' {
+        $f = Join-Path $tmp 'clobber.psd1'
+        Set-Content $f 'old'
+        Export-NetLab -Name $lab -Path $f
+        Get-Content -Raw $f | Should -Match 'Namespaces'
+        Set-Content $f 'old'
+        Export-NetLab -Name $lab -Path $f -NoClobber -ErrorVariable ev -ErrorAction SilentlyContinue
+        Assert-NetNsError $ev 'FileExists' 'ResourceExists'
+        Get-Content -Raw $f | Should -Be "old`n"
+        Export-NetLab -Name $lab -Path $f -NoClobber -Force
+        Get-Content -Raw $f | Should -Match 'Namespaces'
     }
 
     It 'round-trips: export -> remove -> build -> export gives the same file' {

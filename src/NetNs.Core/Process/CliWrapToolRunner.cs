@@ -16,6 +16,7 @@ public sealed class CliWrapToolRunner : IToolRunner
         var cmd = Cli.Wrap(ToolLocator.Resolve(command.Tool))
             .WithArguments(command.Arguments)
             .WithValidation(CommandResultValidation.None)
+            .WithWorkingDirectory(command.WorkingDirectory ?? "/")
             .WithEnvironmentVariables(e => e.Set("LC_ALL", "C"));
         if (command.StandardInput is not null)
             cmd = cmd.WithStandardInputPipe(PipeSource.FromString(command.StandardInput));
@@ -36,6 +37,27 @@ public sealed class CliWrapToolRunner : IToolRunner
     public async Task<int> StreamAsync(ToolCommand command, Action<string> standardOutputLine, Action<string> standardErrorLine, CancellationToken cancellationToken)
     {
         var cmd = Build(command)
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(standardOutputLine, Encoding.UTF8))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(standardErrorLine, Encoding.UTF8));
+        var result = await cmd.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> StreamAsync(ToolCommand command, System.Threading.Channels.ChannelReader<string> standardInputLines, Action<string> standardOutputLine, Action<string> standardErrorLine, CancellationToken cancellationToken)
+    {
+        var stdin = PipeSource.Create(async (destination, token) =>
+        {
+            var newline = new byte[] { (byte)'\n' };
+            await foreach (var line in standardInputLines.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                await destination.WriteAsync(Encoding.UTF8.GetBytes(line), token).ConfigureAwait(false);
+                await destination.WriteAsync(newline, token).ConfigureAwait(false);
+                await destination.FlushAsync(token).ConfigureAwait(false);
+            }
+        });
+        var cmd = Build(command)
+            .WithStandardInputPipe(stdin)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(standardOutputLine, Encoding.UTF8))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(standardErrorLine, Encoding.UTF8));
         var result = await cmd.ExecuteAsync(cancellationToken).ConfigureAwait(false);

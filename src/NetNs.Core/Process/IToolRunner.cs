@@ -19,6 +19,14 @@ public interface IToolRunner
     /// Returns the exit status.
     /// </summary>
     Task<int> StreamAsync(ToolCommand command, Action<string> standardOutputLine, Action<string> standardErrorLine, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="StreamAsync(ToolCommand, Action{string}, Action{string}, CancellationToken)"/>, and writes each line read
+    /// from <paramref name="standardInputLines"/> to the program's standard input as it arrives (UTF-8, each followed by
+    /// '\n'); standard input is closed when the channel completes. A program that exits without reading it all is not an error.
+    /// </summary>
+    Task<int> StreamAsync(ToolCommand command, System.Threading.Channels.ChannelReader<string> standardInputLines, Action<string> standardOutputLine, Action<string> standardErrorLine, CancellationToken cancellationToken)
+        => throw new NotSupportedException("This runner cannot stream standard input.");
 }
 
 /// <summary>Convenience wrappers over <see cref="IToolRunner"/>.</summary>

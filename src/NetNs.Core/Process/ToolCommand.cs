@@ -28,6 +28,13 @@ public sealed class ToolCommand
     /// <summary>Text sent to stdin, or null for none.</summary>
     public string? StandardInput { get; }
 
+    /// <summary>
+    /// The directory the program starts in; null for "/". NetNs's own tools never depend on it, and "/" works whoever runs
+    /// them and wherever pwsh was started (a directory the user cannot enter would make every start fail). Programs the user
+    /// runs (Invoke-InNamespace) get the current PowerShell location, as native commands do.
+    /// </summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>The command as a POSIX shell would show it (for -Verbose and -WhatIf only; never executed).</summary>
     public override string ToString()
     {

@@ -8,8 +8,9 @@ namespace NetNs.Commands.Lab;
 /// <para type="synopsis">Exports the live state of a lab as a definition file (.psd1, .json, .yaml) or object.</para>
 /// <para type="description">What exists now (see Get-NetLabState) is written, in the order of the lab's record, so export,
 /// Remove-NetLab, New-NetLab, export gives the same file. Bridges are written with their actual datapath type.
-/// Without -Path the LabDefinition object is returned. Errors: LabNotFound (ObjectNotFound); FileExists (ResourceExists)
-/// without -Force; InvalidLabDefinition (InvalidArgument) for an unknown file extension.</para>
+/// Without -Path the LabDefinition object is returned. An existing file is overwritten, as Export-Csv does, unless
+/// -NoClobber. Errors: LabNotFound (ObjectNotFound); FileExists (ResourceExists) with -NoClobber; InvalidLabDefinition
+/// (InvalidArgument) for an unknown file extension.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(LabDefinition), typeof(FileInfo))]
@@ -24,7 +25,11 @@ public sealed class ExportNetLabCommand : LabCmdlet
     [Parameter(Position = 1)]
     public string? Path { get; set; }
 
-    /// <summary>Overwrite an existing file.</summary>
+    /// <summary>Do not overwrite an existing file: write FileExists instead.</summary>
+    [Parameter]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Overwrite an existing file even with -NoClobber.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -40,9 +45,7 @@ public sealed class ExportNetLabCommand : LabCmdlet
             var r = LabBuilder.Require(Name);
             var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
             if (Path is null) { WriteObject(live); return; }
-            var full = GetUnresolvedProviderPathFromPSPath(Path);
-            if (File.Exists(full) && !Force)
-                throw new NetNsException("FileExists", NetNsErrorCategory.ResourceExists, $"'{full}' exists; use -Force to overwrite it.", full);
+            var full = OutputFile(Path, NoClobber, Force);
             if (!ShouldProcess(full, $"Write the live state of lab '{r.Name}'")) return;
             LabDefinitionWriter.ToFile(live, full);
             if (PassThru) WriteObject(new FileInfo(full));

@@ -9,8 +9,9 @@ namespace NetNs.Commands.Lab;
 /// <para type="description">Namespaces are boxes labelled with their addresses, bridges ellipses with their datapath type, each
 /// veth link an edge labelled with both interface names; each VLAN tag has its own colour (untagged grey, trunks dashed).
 /// The live lab is drawn (-Name), or a definition (-Definition) before it is built. Mermaid and Dot are returned as text
-/// unless -Path is given; Svg and Png need -Path and the Debian package graphviz. Errors: LabNotFound (ObjectNotFound);
-/// MissingPath (InvalidArgument); DiagramRenderFailed (InvalidResult); ToolNotFound (NotInstalled, terminating).</para>
+/// unless -Path is given; Svg and Png need -Path and the Debian package graphviz. An existing file is overwritten, as
+/// Export-Csv does, unless -NoClobber. Errors: LabNotFound (ObjectNotFound); MissingPath (InvalidArgument); FileExists
+/// (ResourceExists) with -NoClobber; DiagramRenderFailed (InvalidResult); ToolNotFound (NotInstalled, terminating).</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "NetLabDiagram", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string), typeof(FileInfo))]
@@ -37,6 +38,10 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
     [Parameter(Position = 2)]
     public string? Path { get; set; }
 
+    /// <summary>Do not overwrite an existing file: write FileExists instead.</summary>
+    [Parameter]
+    public SwitchParameter NoClobber { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -48,7 +53,7 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
             {
                 var text = format == "dot" ? LabDiagram.ToDot(d) : LabDiagram.ToMermaid(d);
                 if (Path is null) { WriteObject(text); return; }
-                var target = GetUnresolvedProviderPathFromPSPath(Path);
+                var target = OutputFile(Path, NoClobber, force: false);
                 if (!ShouldProcess(target, $"Write the {Format} diagram of lab '{d.Name}'")) return;
                 File.WriteAllText(target, text);
                 WriteObject(new FileInfo(target));
@@ -56,7 +61,7 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
             }
             if (Path is null)
                 throw new NetNsException("MissingPath", NetNsErrorCategory.InvalidArgument, $"-Format {Format} writes a file: give -Path.", Format);
-            var full = GetUnresolvedProviderPathFromPSPath(Path);
+            var full = OutputFile(Path, NoClobber, force: false);
             if (!ShouldProcess(full, $"dot -T{format} -o {full}")) return;
             LabDiagram.Render(Runner, d, format, full, CancellationToken);
             WriteObject(new FileInfo(full));

@@ -23,7 +23,17 @@ public abstract class LabCmdlet : NetNsCmdlet
                     throw new NetNsException("LabDefinitionNotFound", NetNsErrorCategory.ObjectNotFound, $"Lab definition file '{full}' does not exist.", full);
                 if (Path.GetExtension(full).Equals(".psd1", StringComparison.OrdinalIgnoreCase))
                 {
-                    var result = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($p) Import-PowerShellDataFile -LiteralPath $p"), null, full);
+                    System.Collections.ObjectModel.Collection<PSObject> result;
+                    try
+                    {
+                        result = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($p) Import-PowerShellDataFile -LiteralPath $p"), null, full);
+                    }
+                    catch (RuntimeException ex)
+                    {
+                        // Not plain data (a command, a variable, a script block), or not PowerShell at all: name the file.
+                        throw new NetNsException("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument,
+                            $"Lab definition file '{full}' is not a PowerShell data file of plain values (hashtables, arrays, strings, numbers, $true/$false): {ex.Message}", full, ex);
+                    }
                     if (result.Count != 1) throw new NetNsException("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument, $"'{full}' does not hold one hashtable.", full);
                     return LabDefinitionReader.FromTree(Unwrap(result[0]), name);
                 }
@@ -34,6 +44,19 @@ public abstract class LabCmdlet : NetNsCmdlet
                 throw new NetNsException("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument,
                     $"-Definition takes a path (.psd1, .json, .yaml), a hashtable or a LabDefinition object, not {value?.GetType().Name ?? "null"}.", definition);
         }
+    }
+
+    /// <summary>
+    /// The full path of a file a lab cmdlet writes. One rule for every NetNs Export-* cmdlet, PowerShell's own (Export-Csv,
+    /// Export-Clixml): an existing file is overwritten, unless -NoClobber, which refuses it with <c>FileExists</c>
+    /// (ResourceExists); -Force overwrites even then.
+    /// </summary>
+    protected string OutputFile(string path, bool noClobber, bool force)
+    {
+        var full = GetUnresolvedProviderPathFromPSPath(path);
+        if (noClobber && !force && File.Exists(full))
+            throw new NetNsException("FileExists", NetNsErrorCategory.ResourceExists, $"'{full}' exists and -NoClobber was given; leave out -NoClobber (or add -Force) to overwrite it.", full);
+        return full;
     }
 
     /// <summary>Converts PowerShell values (PSObject, hashtables, arrays, PSCustomObject) into plain dictionaries and lists.</summary>

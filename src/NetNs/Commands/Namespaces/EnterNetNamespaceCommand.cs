@@ -35,7 +35,8 @@ public sealed class EnterNetNamespaceCommand : NetNsCmdlet
             var shell = Shell ?? Environment.GetEnvironmentVariable("SHELL");
             if (string.IsNullOrEmpty(shell)) shell = "/bin/bash";
             // Interactive: the shell needs this terminal, which CliWrap (always piped) cannot hand over.
-            var psi = new ProcessStartInfo(ToolLocator.Resolve("ip")) { UseShellExecute = false };
+            // The shell starts in the current PowerShell location, as a native command would.
+            var psi = new ProcessStartInfo(ToolLocator.Resolve("ip")) { UseShellExecute = false, WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath };
             foreach (var a in new[] { "netns", "exec", Name, shell }) psi.ArgumentList.Add(a);
             psi.Environment["NETNS"] = Name;
             WriteVerbose(CommandLine.Format("ip", psi.ArgumentList));
