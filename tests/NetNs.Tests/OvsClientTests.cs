@@ -226,15 +226,22 @@ public class OvsClientTests
     }
 
     [Fact]
-    public void The_production_seam_refuses_what_it_cannot_reach_with_the_fatal_OvsUnreachable()
+    public void The_production_seam_refuses_what_it_cannot_reach()
     {
         foreach (var remote in new[] { "unix:/nonexistent/db.sock", "ssl:127.0.0.1:6640" })
-        {
-            var ex = Assert.Throws<NetNsException>(() => new OvsDbJsonRpc().Open(new OvsConnection(remote, 1), CancellationToken.None));
-            Assert.Equal(("OvsUnreachable", NetNsErrorCategory.ConnectionError, true), (ex.ErrorId, ex.Category, ex.IsFatal));
-            Assert.Contains(remote, ex.Message);
-            Assert.Contains("/usr/share/openvswitch/scripts/ovs-ctl start", ex.Message);
-        }
+            Assert.Throws<OvsDbUnreachableException>(() => new OvsDbJsonRpc().Open(remote, 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public void An_unreachable_database_is_the_fatal_OvsUnreachable_naming_it_and_the_fix()
+    {
+        _db.Unreachable = true;
+        var ex = Assert.Throws<NetNsException>(() => Client().GetState());
+        Assert.Equal(("OvsUnreachable", NetNsErrorCategory.ConnectionError, true), (ex.ErrorId, ex.Category, ex.IsFatal));
+        Assert.Contains("unix:/run/test/db.sock", ex.Message);
+        Assert.Contains("/usr/share/openvswitch/scripts/ovs-ctl start", ex.Message);
+        Assert.Null(Client().TryGetState());
+        Assert.Empty(_trace);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class OvsDbSessionTests
         });
         try
         {
-            using var session = new OvsDbJsonRpc().Open(new OvsConnection("unix:" + path, 5), CancellationToken.None);
+            using var session = new OvsDbJsonRpc().Open("unix:" + path, 5, CancellationToken.None);
             var updates = 0;
             session.Update = _ => updates++;
             var result = session.Transact("Open_vSwitch", new[] { OvsDbOps.Select("Bridge", OvsDbOps.All, new[] { "name" }) });

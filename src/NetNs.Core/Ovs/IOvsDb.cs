@@ -9,9 +9,21 @@ namespace NetNs.Core.Ovs;
 /// </summary>
 internal interface IOvsDb
 {
-    /// <summary>Connects to <paramref name="connection"/>'s remote; every wait of the session is bounded by its timeout and by <paramref name="cancellationToken"/>.</summary>
-    /// <exception cref="Errors.NetNsException">The fatal <c>OvsUnreachable</c> (ConnectionError) when the remote cannot be reached; nothing was sent then.</exception>
-    IOvsDbSession Open(OvsConnection connection, CancellationToken cancellationToken);
+    /// <summary>
+    /// Connects to <paramref name="remote"/> (<c>unix:PATH</c> or <c>tcp:HOST:PORT</c>); every wait of the session is bounded by
+    /// <paramref name="timeoutSeconds"/> (from now) and by <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <exception cref="OvsDbUnreachableException">The remote cannot be reached; nothing was sent. The schema's client says what to do.</exception>
+    IOvsDbSession Open(string remote, int timeoutSeconds, CancellationToken cancellationToken);
+}
+
+/// <summary>A database server that cannot be reached (no socket file, connection refused, no answer, an unsupported remote).</summary>
+internal sealed class OvsDbUnreachableException : IOException
+{
+    /// <summary>Creates the exception; <paramref name="reason"/> says why, in a few words.</summary>
+    public OvsDbUnreachableException(string reason) : base(reason)
+    {
+    }
 }
 
 /// <summary>One open JSON-RPC connection to a database server.</summary>

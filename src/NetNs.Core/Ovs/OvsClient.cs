@@ -49,7 +49,16 @@ internal sealed class OvsClient
     /// <summary>Opens a session, shows <paramref name="equivalent"/> in -Verbose, and maps the failures of the exchange.</summary>
     private T Exchange<T>(ToolCommand equivalent, Func<IOvsDbSession, T> work, Func<Exception, NetNsException> brokeOff, bool trace = true)
     {
-        using var session = _context.OvsDb.Open(Connection, _ct);
+        IOvsDbSession session;
+        try
+        {
+            session = _context.OvsDb.Open(Connection.EffectiveDatabase, Connection.TimeoutSeconds, _ct);
+        }
+        catch (OvsDbUnreachableException ex)
+        {
+            throw OvsErrors.Unreachable(Connection, ex.Message);
+        }
+        using var opened = session;
         if (trace) _context.Trace(equivalent + InProcessMark);
         try
         {

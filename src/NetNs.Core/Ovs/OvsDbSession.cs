@@ -9,7 +9,7 @@ namespace NetNs.Core.Ovs;
 internal sealed class OvsDbJsonRpc : IOvsDb
 {
     /// <inheritdoc />
-    public IOvsDbSession Open(OvsConnection connection, CancellationToken cancellationToken) => OvsDbSession.Open(connection, cancellationToken);
+    public IOvsDbSession Open(string remote, int timeoutSeconds, CancellationToken cancellationToken) => OvsDbSession.Open(remote, timeoutSeconds, cancellationToken);
 }
 
 /// <summary>
@@ -34,18 +34,17 @@ internal sealed class OvsDbSession : IOvsDbSession
         _ct = cancellationToken;
     }
 
-    /// <summary>Connects to the remote of <paramref name="connection"/>.</summary>
-    /// <exception cref="Errors.NetNsException">The fatal <c>OvsUnreachable</c>: an <c>ssl:</c> remote, no socket file, or the connection refused or timed out.</exception>
-    public static OvsDbSession Open(OvsConnection connection, CancellationToken cancellationToken)
+    /// <summary>Connects to <paramref name="remote"/>.</summary>
+    /// <exception cref="OvsDbUnreachableException">An <c>ssl:</c> remote, no socket file, or the connection refused or timed out.</exception>
+    public static OvsDbSession Open(string remote, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        var remote = connection.EffectiveDatabase;
-        var deadline = DateTime.UtcNow.AddSeconds(connection.TimeoutSeconds);
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         EndPoint endpoint;
         Socket socket;
         if (remote.StartsWith("unix:", StringComparison.Ordinal))
         {
             var path = remote.Substring(5);
-            if (!File.Exists(path)) throw OvsErrors.Unreachable(connection, $"no socket file {path}");
+            if (!File.Exists(path)) throw new OvsDbUnreachableException($"no socket file {path}");
             endpoint = new UnixDomainSocketEndPoint(path);
             socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         }
@@ -58,13 +57,13 @@ internal sealed class OvsDbSession : IOvsDbSession
         }
         else
         {
-            throw OvsErrors.Unreachable(connection, "NetNs speaks OVSDB over unix: and tcp: remotes; an ssl: remote needs certificates NetNs does not configure");
+            throw new OvsDbUnreachableException("NetNs speaks OVSDB over unix: and tcp: remotes; an ssl: remote needs certificates NetNs does not configure");
         }
         try
         {
-            socket.SendTimeout = connection.TimeoutSeconds * 1000;
+            socket.SendTimeout = timeoutSeconds * 1000;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(connection.TimeoutSeconds));
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
             socket.ConnectAsync(endpoint, timeout.Token).AsTask().GetAwaiter().GetResult();
             return new OvsDbSession(socket, deadline, cancellationToken);
         }
@@ -72,7 +71,7 @@ internal sealed class OvsDbSession : IOvsDbSession
         {
             socket.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            throw OvsErrors.Unreachable(connection, ex is SocketException se ? se.Message : "no answer in time");
+            throw new OvsDbUnreachableException(ex is SocketException se ? se.Message : "no answer in time");
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class FakeOvsDb : IOvsDb
     /// <summary>The transactions that changed something (not only selects).</summary>
     public List<JsonArray> Changes => Transactions.Select(t => t.Operations).Where(o => o.Any(op => op!["op"]!.GetValue<string>() is not ("select" or "comment"))).ToList();
 
+    /// <summary>The server is down: opening a session fails.</summary>
+    public bool Unreachable { get; set; }
+
     /// <summary>How many sessions were opened.</summary>
     public int Sessions { get; private set; }
 
@@ -54,8 +57,9 @@ internal sealed class FakeOvsDb : IOvsDb
     public JsonObject Row(string table, string name) => _tables[table].Values.Single(r => r["name"]!.GetValue<string>() == name);
 
     /// <inheritdoc />
-    public IOvsDbSession Open(OvsConnection connection, CancellationToken cancellationToken)
+    public IOvsDbSession Open(string remote, int timeoutSeconds, CancellationToken cancellationToken)
     {
+        if (Unreachable) throw new OvsDbUnreachableException("no socket file " + remote);
         Sessions++;
         return new Session(this);
     }
