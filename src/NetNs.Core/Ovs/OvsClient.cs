@@ -11,11 +11,9 @@ namespace NetNs.Core.Ovs;
 /// <summary>
 /// Open vSwitch bridges, ports and VLANs over the OVSDB seam of the context (<see cref="NetNsContext.OvsDb"/>; in production
 /// OVSDB JSON-RPC to ovsdb-server, RFC 7047): every read is one <c>transact</c> of selects, every change ONE atomic
-/// transaction (the one <c>ovs-vsctl</c> sends, shown so in -Verbose with <see cref="InProcessMark"/>) followed, as ovs-vsctl
-/// does, by a wait until ovs-vswitchd has applied it (<c>cur_cfg</c>). Validates before it changes anything and throws
-/// <see cref="NetNsException"/>; an unreachable database or a switch daemon that does not answer is fatal
-/// (<c>OvsUnreachable</c>, <c>OvsTimeout</c>). What ovs-vswitchd could not set up (a datapath, a device: ofport -1) is
-/// removed again, so nothing half-built remains.
+/// transaction (the one <c>ovs-vsctl</c> sends, shown so in -Verbose with <see cref="InProcessMark"/>), waited for until
+/// ovs-vswitchd has applied it (<c>cur_cfg</c>). Throws <see cref="NetNsException"/>; <c>OvsUnreachable</c> and <c>OvsTimeout</c>
+/// are fatal. What ovs-vswitchd could not set up (a datapath, a device: ofport -1) is removed again.
 /// </summary>
 internal sealed class OvsClient
 {
@@ -46,19 +44,16 @@ internal sealed class OvsClient
 
     private string Remote => Connection.EffectiveDatabase;
 
+    private IOvsDbSession Open()
+    {
+        try { return _context.OvsDb.Open(Remote, Connection.TimeoutSeconds, _ct); }
+        catch (OvsDbUnreachableException ex) { throw OvsErrors.Unreachable(Connection, ex.Message); }
+    }
+
     /// <summary>Opens a session, shows <paramref name="equivalent"/> in -Verbose, and maps the failures of the exchange.</summary>
     private T Exchange<T>(ToolCommand equivalent, Func<IOvsDbSession, T> work, Func<Exception, NetNsException> brokeOff, bool trace = true)
     {
-        IOvsDbSession session;
-        try
-        {
-            session = _context.OvsDb.Open(Connection.EffectiveDatabase, Connection.TimeoutSeconds, _ct);
-        }
-        catch (OvsDbUnreachableException ex)
-        {
-            throw OvsErrors.Unreachable(Connection, ex.Message);
-        }
-        using var opened = session;
+        using var session = Open();
         if (trace) _context.Trace(equivalent + InProcessMark);
         try
         {
@@ -185,12 +180,7 @@ internal sealed class OvsClient
         var portNames = bridges.SelectMany(b => b.Ports.Select(p => p.Name)).ToList();
         var state = Change(equivalent, "NewBridgeFailed", names[0], s =>
         {
-            Commit(s, OvsDbWriter.AddBridgeOperations(bridges), equivalent, f =>
-                OvsDbWriter.DuplicateName(f, names) is { Length: > 0 } b
-                    ? new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"Open vSwitch bridge '{b}' already exists in {Remote} ({f.Text}).", b)
-                    : OvsDbWriter.DuplicateName(f, portNames) is { Length: > 0 } p
-                        ? new NetNsException("PortExists", NetNsErrorCategory.ResourceExists, $"A port or interface named '{p}' already exists in {Remote} ({f.Text}).", p)
-                        : OvsErrors.Refused("NewBridgeFailed", $"create Open vSwitch bridge(s) {string.Join(", ", names)}", f, names[0]));
+            Commit(s, OvsDbWriter.AddBridgeOperations(bridges), equivalent, f => OvsDbWriter.AddBridgesError(f, names, portNames, Remote));
             return bridges.Count == 1 && portNames.Count == 0 ? OvsDbReader.ReadPartialState(s, Remote, names[0], names) : OvsDbReader.ReadState(s, Remote);
         });
         // ovs-vswitchd could not open the datapath: the bridge's own interface then has no OpenFlow port. Such a bridge passes no traffic.
@@ -199,18 +189,10 @@ internal sealed class OvsClient
         var failed = state.InterfaceRows.Where(i => names2.Contains(i.Name) && i.OfPort == -1).ToList();
         if (broken is null && failed.Count == 0) return state;
         RemoveIfExist(names, Array.Empty<string>());
-        if (broken is not null)
-        {
-            var why = state.FindInterface(broken.Name)?.Error is { } e ? $" Error detected while setting up '{broken.Name}': {e}." : "";
-            throw new NetNsException("BridgeDatapathFailed", NetNsErrorCategory.ResourceUnavailable,
-                $"ovs-vswitchd could not set up bridge '{broken.Name}' (datapath type {broken.DatapathType}); the bridge was removed again.{why}{OvsDatapath.FailureHint(broken.DatapathType)}", broken.Name);
-        }
-        throw PortsFailed(failed, names.Count == 1 ? $"bridge '{names[0]}' with its ports" : $"bridges {string.Join(", ", names)} with their ports", "The bridges were removed again");
+        throw broken is not null
+            ? OvsErrors.DatapathFailed(broken.Name, broken.DatapathType, state.FindInterface(broken.Name)?.Error)
+            : OvsErrors.PortsFailed(failed, names.Count == 1 ? $"bridge '{names[0]}' with its ports" : $"bridges {string.Join(", ", names)} with their ports", "The bridges were removed again");
     }
-
-    private static NetNsException PortsFailed(List<OvsInterfaceRow> failed, string what, string undone) =>
-        new("ConnectPortFailed", KernelErrors.Classify(failed[0].Error ?? ""),
-            $"Cannot add {what}: {string.Join("; ", failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"))}. {undone}; see the ovs-vswitchd log.", failed[0].Name);
 
     /// <summary>Removes a bridge and its ports (<c>del-br</c>). Throws <c>BridgeNotFound</c> when it does not exist.</summary>
     public void RemoveBridge(string name)
@@ -281,7 +263,7 @@ internal sealed class OvsClient
         if (failed.Count == 0) return state;
         // ovs-vswitchd could not open a device (ofport -1): take the new ports out again.
         RemoveIfExist(Array.Empty<string>(), ports);
-        throw PortsFailed(failed, (ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports") + $" to bridge '{bridge}'", "The ports were removed again");
+        throw OvsErrors.PortsFailed(failed, (ports.Count == 1 ? "port '" + ports[0] + "'" : ports.Count + " ports") + $" to bridge '{bridge}'", "The ports were removed again");
     }
 
     /// <summary>Removes ports in ONE transaction (<c>del-port BR P -- …</c>). Throws <c>PortNotFound</c> when one is not on its bridge (nothing removed then).</summary>

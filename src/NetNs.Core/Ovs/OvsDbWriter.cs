@@ -126,6 +126,14 @@ internal static class OvsDbWriter
             ? names.FirstOrDefault(p => failure.Details.Contains("(\"" + p + "\")", StringComparison.Ordinal) || failure.Details.Contains("(" + p + ")", StringComparison.Ordinal)) ?? ""
             : null;
 
+    /// <summary>Maps an aborted add-br transaction: a name index violation is BridgeExists (a bridge's name) or PortExists (a port's), else NewBridgeFailed.</summary>
+    public static NetNsException AddBridgesError(OvsDbRefusal failure, IReadOnlyList<string> bridges, IReadOnlyList<string> ports, string database) =>
+        DuplicateName(failure, bridges) is { Length: > 0 } b
+            ? new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"Open vSwitch bridge '{b}' already exists in {database} ({failure.Text}).", b)
+            : DuplicateName(failure, ports) is { Length: > 0 } p
+                ? new NetNsException("PortExists", NetNsErrorCategory.ResourceExists, $"A port or interface named '{p}' already exists in {database} ({failure.Text}).", p)
+                : OvsErrors.Refused("NewBridgeFailed", $"create Open vSwitch bridge(s) {string.Join(", ", bridges)}", failure, bridges[0]);
+
     /// <summary>Maps an aborted add-port transaction to the error ovs-vsctl's would give (BridgeNotFound, PortExists, else ConnectPortFailed).</summary>
     public static NetNsException AddPortsError(OvsDbRefusal failure, string bridge, IReadOnlyList<string> ports, string database)
     {

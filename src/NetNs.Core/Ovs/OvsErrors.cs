@@ -40,6 +40,17 @@ internal static class OvsErrors
                 ? $"No Open vSwitch bridge in {connection.EffectiveDatabase} has a port '{name}'. List ports with Get-OvsPort."
                 : $"Bridge '{bridge}' has no port '{name}'. List ports with Get-OvsPort -Bridge {bridge}.", name);
 
+    /// <summary><c>BridgeDatapathFailed</c> (ResourceUnavailable): ovs-vswitchd could not set up the bridge (no OpenFlow port on its own interface); it was removed again.</summary>
+    public static NetNsException DatapathFailed(string bridge, string datapathType, string? interfaceError) =>
+        new("BridgeDatapathFailed", NetNsErrorCategory.ResourceUnavailable,
+            $"ovs-vswitchd could not set up bridge '{bridge}' (datapath type {datapathType}); the bridge was removed again." +
+            (interfaceError is null ? "" : $" Error detected while setting up '{bridge}': {interfaceError}.") + OvsDatapath.FailureHint(datapathType), bridge);
+
+    /// <summary><c>ConnectPortFailed</c> (the category of the device error): ovs-vswitchd could not open the devices of <paramref name="failed"/> (ofport -1).</summary>
+    public static NetNsException PortsFailed(IReadOnlyList<OvsInterfaceRow> failed, string what, string undone) =>
+        new("ConnectPortFailed", KernelErrors.Classify(failed[0].Error ?? ""),
+            $"Cannot add {what}: {string.Join("; ", failed.Select(f => $"Error detected while setting up '{f.Name}': {f.Error ?? "ofport -1"}"))}. {undone}; see the ovs-vswitchd log.", failed[0].Name);
+
     /// <summary>An OVSDB refusal of a change, as <paramref name="errorId"/> (InvalidOperation).</summary>
     public static NetNsException Refused(string errorId, string what, OvsDbRefusal refusal, object target) =>
         new(errorId, NetNsErrorCategory.InvalidOperation, $"Cannot {what}: OVSDB refused the transaction ({refusal.Text}).", target);
