@@ -15,7 +15,7 @@
                  per-namespace ip -n NS -batch processes in parallel, no IPv6 link-local addresses
       Pyroute2   the best peer: pyroute2 (Debian python3-pyroute2) in one python process, the same ovs-vsctl transaction
                  (bench/star-pyroute2.py)
-    Runs against a private Open vSwitch (ovs-vswitchd in its own namespace, tests/LabOvsFixture.ps1) that it starts and
+    Runs against a private Open vSwitch (ovs-vswitchd in its own namespace, tests/OvsFixture.ps1 -InNamespace) that it starts and
     stops. Prints medians, ratios to the hand-optimised script and to pyroute2, peak memory (max RSS, KiB) and every
     target with PASS/FAIL; writes results.csv, summary.csv and chart.svg to -OutDirectory.
 .EXAMPLE
@@ -34,7 +34,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-. (Join-Path $PSScriptRoot '../tests/LabOvsFixture.ps1')
+. (Join-Path $PSScriptRoot '../tests/OvsFixture.ps1')
 $ModulePath = (Resolve-Path $ModulePath).Path
 New-Item -ItemType Directory -Force -Path $OutDirectory | Out-Null
 $exe = [Environment]::ProcessPath
@@ -105,7 +105,7 @@ function Clear-Bench($Ovs) {
 
 $results = [System.Collections.Generic.List[object]]::new()
 $failures = [System.Collections.Generic.List[string]]::new()
-$ovs = Start-LabOvs -Prefix 'benchovs'
+$ovs = Start-TestOvs -InNamespace -Prefix 'benchovs'
 $started = Get-Date
 try {
     foreach ($n in $Size) {
@@ -131,7 +131,7 @@ try {
     }
 } finally {
     Clear-Bench $ovs
-    Stop-LabOvs $ovs
+    Stop-TestOvs $ovs
 }
 
 $results | Export-Csv -NoTypeInformation (Join-Path $OutDirectory 'results.csv')

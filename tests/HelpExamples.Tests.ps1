@@ -138,7 +138,7 @@ BeforeAll {
         }
     }
 
-    # --- Labs. The lab cmdlets' examples run for real against a PRIVATE Open vSwitch (tests/LabOvsFixture.ps1:
+    # --- Labs. The lab cmdlets' examples run for real against a PRIVATE Open vSwitch (tests/OvsFixture.ps1 -InNamespace:
     # its own ovsdb-server, and ovs-vswitchd in its own namespace), never the system one. Setting 'Lab' is the
     # walk-through lab (examples/walkthrough.lab.psd1) built and running. To keep the examples as written:
     #  - they run from $LabDir, which holds examples/walkthrough.lab.psd1 with the per-run names (ns1 -> x1a2b31, ...);
@@ -146,8 +146,7 @@ BeforeAll {
     #  - $PSDefaultParameterValues (local to this file) adds -OvsSocket/-SwitchNamespace of the private switch to
     #    New-NetLab and Clear-NetLab, limits Clear-NetLab without -Name to this run's labs, and gives
     #    New-NetLabDefinition the name prefix "${Prefix}h" (h1, hbr, vh1 in the examples get the same).
-    . $PSScriptRoot/LabOvsFixture.ps1
-    $script:LabOvs = Start-LabOvs -Prefix 'hexovs'
+    $script:LabOvs = Start-TestOvs -InNamespace -Prefix 'hexovs'
     $script:LabDir = Join-Path ([IO.Path]::GetTempPath()) "netns-helpex-$Prefix"
     $script:ExampleSetting += @{
         'New-NetLab'              = @{ Setting = 'None'; Each = $true }
@@ -197,7 +196,7 @@ AfterAll {
         Pop-Location
         # Only one netdev datapath can exist per host (per network namespace): always stop the private switches.
         if ($Ovs) { Stop-TestOvs $Ovs }
-        if ($LabOvs) { Stop-LabOvs $LabOvs }
+        if ($LabOvs) { Stop-TestOvs $LabOvs }
         Remove-Item -Recurse -Force $LabDir -ErrorAction SilentlyContinue
     }
 }

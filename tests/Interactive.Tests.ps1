@@ -4,14 +4,8 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     . $PSScriptRoot/OvsFixture.ps1
 
-    # Runs a script in a fresh pwsh with the module imported and NetNs pointed at the private OVS; returns its output lines.
-    function Invoke-ChildPwsh([string] $Script) {
-        $exe = [Environment]::ProcessPath
-        $pre = @()
-        if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
-        $full = "Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$($script:ovs.Database)'; $Script"
-        @(& $exe @pre -NoProfile -NonInteractive -Command $full 2>&1 | ForEach-Object { "$_" })
-    }
+    # A fresh pwsh on the private OVS; its output lines.
+    function Invoke-ChildPwsh([string] $Script) { Invoke-TestOvsPwsh $script:ovs $Script }
 
     # Completion texts TabExpansion2 offers at the end of $Line.
     function Get-Completion([string] $Line) {

@@ -1,8 +1,8 @@
-# Labs on the real kernel, against a private Open vSwitch (tests/LabOvsFixture.ps1: ovs-vswitchd in its own namespace).
+# Labs on the real kernel, against a private Open vSwitch (tests/OvsFixture.ps1 -InNamespace: ovs-vswitchd in its own namespace).
 BeforeAll {
     . $PSScriptRoot/Common.ps1
-    . $PSScriptRoot/LabOvsFixture.ps1
-    $script:ovs = Start-LabOvs -Prefix 'labtovs'
+    . $PSScriptRoot/OvsFixture.ps1
+    $script:ovs = Start-TestOvs -InNamespace -Prefix 'labtovs'
     $script:p = New-TestName 'lb'
     $script:tmp = Join-Path ([IO.Path]::GetTempPath()) "netns-labtest-$p"
     New-Item -ItemType Directory -Path $tmp | Out-Null
@@ -22,7 +22,7 @@ AfterAll {
     Clear-NetLab -Name "$p*" -OvsSocket $ovs.Socket -SwitchNamespace $ovs.Namespace -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
     foreach ($n in Get-OurNamespaces) { & ip netns del $n 2>$null }
     Get-ChildItem /run/netns-ps/labs -Filter "$p*" -ErrorAction SilentlyContinue | Remove-Item -Force
-    Stop-LabOvs $ovs
+    Stop-TestOvs $ovs
     Remove-Item -Recurse -Force $tmp -ErrorAction SilentlyContinue
 }
 

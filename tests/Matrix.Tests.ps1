@@ -2,8 +2,8 @@
 # runs in a row report every reachable pair reachable and the host on another VLAN unreachable, each run within 15 s.
 BeforeAll {
     . $PSScriptRoot/Common.ps1
-    . $PSScriptRoot/LabOvsFixture.ps1
-    $script:ovs = Start-LabOvs -Prefix 'mxovs'
+    . $PSScriptRoot/OvsFixture.ps1
+    $script:ovs = Start-TestOvs -InNamespace -Prefix 'mxovs'
     $script:p = New-TestName 'mx'
     $script:lab = "${p}lab"
     # 50 hosts on VLAN 100, except host 50 on VLAN 200: isolated from all others.
@@ -17,7 +17,7 @@ BeforeAll {
 AfterAll {
     Remove-NetLab -Name $lab -Confirm:$false -ErrorAction SilentlyContinue
     Clear-NetLab -Name $lab -OvsSocket $ovs.Socket -SwitchNamespace $ovs.Namespace -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
-    Stop-LabOvs $ovs
+    Stop-TestOvs $ovs
 }
 
 Describe 'Test-NetLabConnectivity on a 50-host lab' {

@@ -3,14 +3,8 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     . $PSScriptRoot/OvsFixture.ps1
 
-    # Runs a script in a fresh pwsh with the module imported and NetNs pointed at the private OVS; returns its output text.
-    function Invoke-ChildPwsh([string] $Script) {
-        $exe = [Environment]::ProcessPath
-        $pre = @()
-        if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
-        $full = "Import-Module '$script:NetNsModule'; Set-OvsConnection -Database '$($script:ovs.Database)'; $Script"
-        (& $exe @pre -NoProfile -NonInteractive -Command $full 2>&1 | Out-String)
-    }
+    # A fresh pwsh on the private OVS; its output as one text.
+    function Invoke-ChildPwsh([string] $Script) { (Invoke-TestOvsPwsh $script:ovs $Script) -join [Environment]::NewLine }
 
     $script:ovs = Start-TestOvs
     $script:ns1 = New-TestName 'on'

@@ -1,11 +1,11 @@
-# The single cmdlets against a private Open vSwitch whose ovs-vswitchd runs in its own namespace (tests/LabOvsFixture.ps1):
+# The single cmdlets against a private Open vSwitch whose ovs-vswitchd runs in its own namespace (tests/OvsFixture.ps1 -InNamespace):
 # Set-OvsConnection -SwitchNamespace, Connect-OvsPort connecting the end in that namespace with no process at all (the
 # add-port transaction and the wait for ovs-vswitchd over OVSDB JSON-RPC), and that transaction's failures.
 BeforeAll {
     . $PSScriptRoot/Common.ps1
-    . $PSScriptRoot/LabOvsFixture.ps1
+    . $PSScriptRoot/OvsFixture.ps1
     $script:saved = Get-OvsConnection
-    $script:ovs = Start-LabOvs -Prefix 'swnovs'
+    $script:ovs = Start-TestOvs -InNamespace -Prefix 'swnovs'
     $script:sw = $ovs.Namespace
     $script:h1 = New-TestName 'swh'; $script:h2 = New-TestName 'swh'; $script:h3 = New-TestName 'swh'
     $script:br = New-TestName 'swb'
@@ -16,7 +16,7 @@ BeforeAll {
 AfterAll {
     Set-OvsConnection -Database $script:saved.Database -TimeoutSeconds $script:saved.TimeoutSeconds -SwitchNamespace $script:saved.SwitchNamespace
     Remove-TestNamespace @($h1, $h2, $h3)
-    if ($script:ovs) { Stop-LabOvs $script:ovs }
+    if ($script:ovs) { Stop-TestOvs $script:ovs }
 }
 
 Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
@@ -71,7 +71,10 @@ Describe 'Changes over OVSDB JSON-RPC (OvsClient with OvsDbWriter)' {
     BeforeAll {
         $script:conn = [NetNs.Core.Ovs.OvsConnection]::new("unix:$($ovs.Socket)", 5, $sw)
         function Get-PortNames { @(& ovs-vsctl "--db=unix:$($ovs.Socket)" --timeout=10 --columns=name --bare list Port | Where-Object { $_ }) | Sort-Object }
-        $script:client = [NetNs.Core.Ovs.OvsClient]::new([NetNs.Core.Process.CliWrapToolRunner]::new(), $conn, [Threading.CancellationToken]::None)
+        # OvsClient and the context are internal to NetNs.Core: built by reflection, on the production context (OVSDB JSON-RPC).
+        $core = [NetNs.Core.Ovs.OvsConnection].Assembly
+        $context = $core.GetType('NetNs.Core.Context.NetNsContext').GetMethod('Production').Invoke($null, @($conn, [Threading.CancellationToken]::None, $null))
+        $script:client = [Activator]::CreateInstance($core.GetType('NetNs.Core.Ovs.OvsClient'), @($context, $null))
         function Invoke-AddPorts([string] $Bridge, [string[]] $Ports) { $client.AddPorts($Bridge, $Ports, $null) }
         function Get-InnerNetNsException($ErrorRecord) {
             $x = $ErrorRecord.Exception

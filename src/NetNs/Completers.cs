@@ -8,7 +8,7 @@ namespace NetNs;
 internal static class Completion
 {
     /// <summary>A production context for a completer (no cmdlet, so no -Verbose trace and no cancellation).</summary>
-    public static Core.Context.NetNsContext Context() => Core.Context.NetNsContext.Production(Core.Ovs.OvsConnection.Current, CancellationToken.None);
+    public static Core.Context.NetNsContext Context() => Core.Context.NetNsContext.Production(OvsSetting.Current, CancellationToken.None);
 
     /// <summary>The links of <paramref name="namespace"/> (an RTM_GETLINK dump there); none when it cannot be read.</summary>
     public static List<Core.Kernel.KernelLink> LinksOf(string @namespace)
@@ -83,10 +83,11 @@ public sealed class OvsPortCandidateCompleter : IArgumentCompleter
     {
         try
         {
-            var connection = NetNs.Core.Ovs.OvsConnection.Current;
+            var ovs = OvsSetting.Client();
+            var connection = ovs.Connection;
             var ns = connection.SwitchNamespace;
             var taken = new HashSet<string>(StringComparer.Ordinal) { "ovs-netdev", "ovs-system" };
-            if (NetNs.Core.Ovs.OvsDbReader.TryReadState(connection.EffectiveDatabase, Math.Min(2, connection.TimeoutSeconds)) is { } state)
+            if (ovs.TryGetState() is { } state)
             {
                 taken.UnionWith(state.PortRows.Select(p => p.Name));
                 taken.UnionWith(state.InterfaceRows.Select(i => i.Name));

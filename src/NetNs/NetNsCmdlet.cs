@@ -26,7 +26,7 @@ public abstract class NetNsCmdlet : PSCmdlet
     protected virtual bool RequiresPrivileges => true;
 
     /// <summary>The context every core operation of this cmdlet is given (created once, with the production seams).</summary>
-    private protected NetNsContext Context => _context ??= NetNsContext.Production(Core.Ovs.OvsConnection.Current, CancellationToken, Trace);
+    private protected NetNsContext Context => _context ??= NetNsContext.Production(OvsSetting.Current, CancellationToken, Trace);
 
     /// <summary>The runner all external tools go through (the context's).</summary>
     protected IToolRunner Runner => Context.Runner;

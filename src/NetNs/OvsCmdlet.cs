@@ -6,22 +6,46 @@ using NetNs.Core.Ovs;
 namespace NetNs;
 
 /// <summary>
-/// Base of the Open vSwitch cmdlets: an <see cref="OvsClient"/> bound to the module-wide connection
-/// (Set-OvsConnection), this cmdlet's runner and cancellation, and helpers to complete port objects.
+/// Base of the Open vSwitch cmdlets: an OVS client of the module-wide connection (Set-OvsConnection) on the production
+/// context (this cmdlet's -Verbose and cancellation), and the helpers the port cmdlets share: the owner check of named
+/// ports and the completion of port objects.
 /// </summary>
 public abstract class OvsCmdlet : NetNsCmdlet
 {
     private OvsClient? _ovs;
 
-    /// <summary>Open vSwitch operations against <see cref="OvsConnection.Current"/>.</summary>
-    protected OvsClient Ovs => _ovs ??= new OvsClient(Runner, OvsConnection.Current, CancellationToken);
+    /// <summary>Open vSwitch operations against the module-wide connection, in process (OVSDB JSON-RPC).</summary>
+    private protected OvsClient Ovs => _ovs ??= new OvsClient(Context);
+
+    /// <summary>
+    /// The bridge of each named port (as -Bridge restricts it), for the cmdlets that change ports by name: <c>PortNotFound</c>
+    /// for a port no bridge (or not that bridge) has, and <paramref name="internalPort"/> for a bridge's own internal port,
+    /// each written as an error of that port. Under -WhatIf a port previewed by Connect-OvsPort -WhatIf earlier in this
+    /// pipeline or script counts as existing. Duplicates are dropped.
+    /// </summary>
+    private protected List<(string Bridge, string Port)> OwnersOf(IEnumerable<(string Name, string? Bridge)> ports, OvsState state, Func<string, string, Core.Errors.NetNsException> internalPort)
+    {
+        var whatIf = IsWhatIf;
+        var owners = new List<(string Bridge, string Port)>();
+        foreach (var (name, bridge) in ports)
+        {
+            Try(() =>
+            {
+                var owner = state.BridgeOfPort(name) ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "port", name) : null);
+                if (owner is null || (bridge is not null && owner != bridge)) throw Ovs.PortNotFound(name, bridge);
+                if (owner == name) throw internalPort(name, owner);
+                if (!owners.Contains((owner, name))) owners.Add((owner, name));
+            });
+        }
+        return owners;
+    }
 
     /// <summary>
     /// Adds what OVS does not know to port objects: the tx checksum offload state of each interface (in the switch namespace,
     /// ETHTOOL_GTXCSUM, all read on one thread), an error for a system device that no longer exists, and, for veth ends, the
     /// peer's name and namespace from <paramref name="links"/> (null: unknown, no error is added then).
     /// </summary>
-    protected List<OvsPort> Complete(IReadOnlyCollection<OvsPort> ports, IReadOnlyDictionary<string, ResolvedLink>? links)
+    private protected List<OvsPort> Complete(IReadOnlyCollection<OvsPort> ports, IReadOnlyDictionary<string, ResolvedLink>? links)
     {
         var sw = Ovs.Connection.SwitchNamespace;
         var offload = ChecksumOffload.Read(ports.Select(p => (sw, p.Interface)));
@@ -41,7 +65,7 @@ public abstract class OvsCmdlet : NetNsCmdlet
     /// Set-OvsConnection -SwitchNamespace says otherwise), veth peers resolved, looked up in process (rtnetlink); null when
     /// they cannot be read.
     /// </summary>
-    protected IReadOnlyDictionary<string, ResolvedLink>? SwitchLinks(IReadOnlyCollection<string> interfaces)
+    private protected IReadOnlyDictionary<string, ResolvedLink>? SwitchLinks(IReadOnlyCollection<string> interfaces)
     {
         try
         {

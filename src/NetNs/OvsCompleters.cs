@@ -1,12 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using NetNs.Core.Ovs;
-using NetNs.Core.Process;
 
 namespace NetNs;
 
-/// <summary>Completes Open vSwitch bridge names of the current connection (Set-OvsConnection).</summary>
+/// <summary>Completes Open vSwitch bridge names of the current connection (Set-OvsConnection; read in process, at most 2 seconds).</summary>
 public sealed class OvsBridgeNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
@@ -14,8 +12,8 @@ public sealed class OvsBridgeNameCompleter : IArgumentCompleter
     {
         try
         {
-            var state = new OvsClient(new CliWrapToolRunner()).GetState();
-            return Completion.Complete(state.BridgeRows.Select(b => b.Name), wordToComplete, "bridge ").ToList();
+            var state = OvsSetting.Client().TryGetState();
+            return Completion.Complete(state?.BridgeRows.Select(b => b.Name) ?? Array.Empty<string>(), wordToComplete, "bridge ").ToList();
         }
         catch (Exception)
         {
@@ -33,7 +31,7 @@ public sealed class OvsPortNameCompleter : IArgumentCompleter
         var bridge = Completion.BoundString(fakeBoundParameters, "Bridge");
         try
         {
-            var ports = new OvsClient(new CliWrapToolRunner()).GetState().Ports().Where(p => bridge.Length == 0 || p.Bridge == bridge);
+            var ports = (OvsSetting.Client().TryGetState()?.Ports() ?? new List<Core.Models.OvsPort>()).Where(p => bridge.Length == 0 || p.Bridge == bridge);
             return Completion.Complete(ports.Select(p => p.Name), wordToComplete, "port ").ToList();
         }
         catch (Exception)

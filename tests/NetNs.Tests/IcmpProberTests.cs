@@ -56,7 +56,7 @@ public class IcmpProberTests
         Assert.Null(IcmpProber.Match(forged, 7));
     }
 
-    private static LabDefinition Star(int n) => new("s", new[] { new LabBridge("br", LabDatapathType.Netdev) },
+    private static LabDefinition Star(int n) => new("s", new[] { new LabBridge("br", NetNs.Core.Ovs.OvsDatapathType.Netdev) },
         Enumerable.Range(1, n).Select(i => new LabNamespace($"h{i}")).ToList(),
         Enumerable.Range(1, n).Select(i => new LabLink($"h{i}", "eth0", $"vh{i}", null, "br", new[] { $"10.0.0.{i}/24" })).ToList(),
         Array.Empty<LabDhcpServer>());

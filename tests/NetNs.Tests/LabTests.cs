@@ -1,3 +1,4 @@
+using NetNs.Core.Ovs;
 using System.Collections;
 using NetNs.Core.Errors;
 using NetNs.Core.Lab;
@@ -25,7 +26,7 @@ public class LabDefinitionTests
         var d = LabDefinitionReader.FromTree(Walkthrough());
         Assert.Equal("walkthrough", d.Name);
         Assert.Equal(new[] { "ns1", "ns2" }, d.Namespaces.Select(n => n.Name));
-        Assert.Equal(LabDatapathType.Netdev, d.Bridges[0].DatapathType);
+        Assert.Equal(OvsDatapathType.Netdev, d.Bridges[0].DatapathType);
         Assert.Equal("veth-ns2", d.Links[1].PeerName);
         Assert.Equal("br0", d.Links[1].Bridge);
         Assert.Equal(100, d.Links[1].Tag);
@@ -48,7 +49,7 @@ public class LabDefinitionTests
         var yaml = "name: y1\nbridges: [sw]\nnamespaces: [a, b]\nlinks:\n  - {namespace: a, name: e0, bridge: sw, peername: pa, trunk: [10, 20]}\n  - {namespace: a, name: x0, peernamespace: b, peername: x1, address: 10.1.0.1/30, peeraddress: 10.1.0.2/30, mtu: 9000}\n";
         var d = LabDefinitionReader.FromYaml(yaml);
         Assert.Equal(new[] { 10, 20 }, d.Links[0].Trunk);
-        Assert.Equal(LabDatapathType.Auto, d.Bridges[0].DatapathType);
+        Assert.Equal(OvsDatapathType.Auto, d.Bridges[0].DatapathType);
         Assert.Equal("b", d.Links[1].PeerNamespace);
         Assert.Equal(9000, d.Links[1].Mtu);
         LabValidator.Check(d);
@@ -114,7 +115,8 @@ public class LabValidatorTests
     [Fact]
     public void Refuses_duplicate_trunks_and_tag_with_trunk()
     {
-        Assert.Equal("InvalidTrunk", Fails(Def(l => l[0] = new LabLink("ns1", "eth1", "veth-ns1", null, "br0", trunk: new[] { 10, 10 }))).ErrorId);
+        Assert.Equal("DuplicateTrunkVlan", Fails(Def(l => l[0] = new LabLink("ns1", "eth1", "veth-ns1", null, "br0", trunk: new[] { 10, 10 }))).ErrorId);
+        Assert.Equal("InvalidTrunk", Fails(Def(l => l[0] = new LabLink("ns1", "eth1", "veth-ns1", null, "br0", trunk: new[] { 0, 10 }))).ErrorId);
         Assert.Equal("InvalidLabDefinition", Fails(Def(l => l[0] = new LabLink("ns1", "eth1", "veth-ns1", null, "br0", tag: 5, trunk: new[] { 10 }))).ErrorId);
     }
 
@@ -172,7 +174,7 @@ public class LabValidatorTests
 public class LabCommandTests
 {
     private static LabDefinition Walkthrough() => new("wt",
-        new[] { new LabBridge("br0", LabDatapathType.Netdev) },
+        new[] { new LabBridge("br0", OvsDatapathType.Netdev) },
         new[] { new LabNamespace("ns1"), new LabNamespace("ns2") },
         new[]
         {
@@ -225,8 +227,8 @@ public class LabCommandTests
         {
             "--timeout=30", "--db=unix:/tmp/x/db.sock",
             "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "external_ids:netns-lab=wt",
-            "--", "add-port", "br0", "veth-ns1", "tag=100", "external_ids:netns-lab=wt",
-            "--", "add-port", "br0", "veth-ns2", "trunks=100,200", "external_ids:netns-lab=wt",
+            "--", "add-port", "br0", "veth-ns1", "tag=100", "vlan_mode=access", "external_ids:netns-lab=wt",
+            "--", "add-port", "br0", "veth-ns2", "trunks=100,200", "vlan_mode=trunk", "external_ids:netns-lab=wt",
         }, cmd.Arguments);
         Assert.Null(LabCommands.OvsBuild(new LabDefinition("e", Array.Empty<LabBridge>(), Array.Empty<LabNamespace>(), Array.Empty<LabLink>(), Array.Empty<LabDhcpServer>()), new Dictionary<string, string>(), null));
     }
@@ -264,13 +266,12 @@ public class LabCommandTests
     public void Reads_marks_from_the_ovs_state_captured_here()
     {
         var state = NetNs.Core.Ovs.OvsJson.ParseState(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "ovs", "state-lab-marks.json")), "unix:/x");
-        var (bridges, ports) = LabOvs.FromState(state);
-        var br = Assert.Single(bridges);
+        var br = Assert.Single(state.BridgeRows);
         Assert.Equal(("gbr", "netdev", "golden"), (br.Name, br.DatapathType, br.ExternalIds["netns-lab"]));
-        Assert.Equal(3, ports.Count);
-        var gpa = ports.Single(p => p.Name == "gpa");
-        Assert.Equal((100, "gbr", "golden"), (gpa.Tag, gpa.Bridge, gpa.ExternalIds["netns-lab"]));
-        var gpb = ports.Single(p => p.Name == "gpb");
+        Assert.Equal(3, state.PortRows.Count);
+        var gpa = state.FindPort("gpa")!;
+        Assert.Equal((100, "gbr", "golden"), (gpa.Tag, state.BridgeOfPortUuid(gpa.Uuid), gpa.ExternalIds["netns-lab"]));
+        var gpb = state.FindPort("gpb")!;
         Assert.Null(gpb.Tag);
         Assert.Equal(new[] { 10, 20 }, gpb.Trunks);
         Assert.Empty(gpb.ExternalIds);
@@ -280,7 +281,7 @@ public class LabCommandTests
 public class LabPictureAndMatrixTests
 {
     private static LabDefinition Split() => new("vl",
-        new[] { new LabBridge("br0", LabDatapathType.Netdev) },
+        new[] { new LabBridge("br0", OvsDatapathType.Netdev) },
         new[] { new LabNamespace("a"), new LabNamespace("b"), new LabNamespace("c"), new LabNamespace("d") },
         new[]
         {

@@ -58,15 +58,8 @@ public class OvsDbReaderTests
     [Fact]
     public void Finds_the_end_of_one_json_text_in_a_stream()
     {
-        Assert.Null(OvsDbReader.CompleteLength(Encoding.UTF8.GetBytes("{\"a\":[1,2")));
-        Assert.Equal(13, OvsDbReader.CompleteLength(Encoding.UTF8.GetBytes("{\"a\":\"}]{\\\"\"}{\"b\":1}")));
-        Assert.Equal(8, OvsDbReader.CompleteLength(Encoding.UTF8.GetBytes(" {\"a\":1}\n")));
-    }
-
-    [Fact]
-    public void A_database_that_is_not_a_unix_socket_or_does_not_exist_is_left_to_ovs_vsctl()
-    {
-        Assert.Null(OvsDbReader.TryReadState("tcp:127.0.0.1:6640", 1));
-        Assert.Null(OvsDbReader.TryReadState("unix:/nonexistent/db.sock", 1));
+        Assert.Null(JsonTextFramer.CompleteLength(Encoding.UTF8.GetBytes("{\"a\":[1,2")));
+        Assert.Equal(13, JsonTextFramer.CompleteLength(Encoding.UTF8.GetBytes("{\"a\":\"}]{\\\"\"}{\"b\":1}")));
+        Assert.Equal(8, JsonTextFramer.CompleteLength(Encoding.UTF8.GetBytes(" {\"a\":1}\n")));
     }
 }

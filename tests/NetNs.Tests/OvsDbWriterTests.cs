@@ -34,7 +34,7 @@ public class OvsDbWriterTests
     [Fact]
     public void Every_change_ends_with_next_cfg_incremented_selected_and_a_comment()
     {
-        var ops = Json(OvsDbWriter.ConfigBump("why"));
+        var ops = Json(OvsDbTransaction.ConfigBump(OvsDbConfigWait.Vswitchd, "why"));
         var bump = ops[0].GetProperty("mutations")[0];
         Assert.Equal(("Open_vSwitch", "next_cfg", "+=", 1), (ops[0].GetProperty("table").GetString(), bump[0].GetString(), bump[1].GetString(), bump[2].GetInt32()));
         Assert.Equal(("select", "next_cfg"), (ops[1].GetProperty("op").GetString(), ops[1].GetProperty("columns")[0].GetString()));
@@ -87,23 +87,23 @@ public class OvsDbWriterTests
     public void A_committed_result_has_no_error()
     {
         var r = JsonDocument.Parse("[{},{\"uuid\":[\"uuid\",\"a\"]},{\"count\":1},{\"rows\":[{\"next_cfg\":5}]},{}]").RootElement;
-        Assert.Null(OvsDbWriter.FirstError(r));
+        Assert.Null(OvsDbTransaction.FirstError(r));
     }
 
     [Fact]
     public void A_failed_wait_is_BridgeNotFound_and_a_name_index_violation_is_PortExists()
     {
-        var wait = OvsDbWriter.FirstError(JsonDocument.Parse("[{\"error\":\"timed out\"}]").RootElement)!.Value;
+        var wait = OvsDbTransaction.FirstError(JsonDocument.Parse("[{\"error\":\"timed out\"}]").RootElement)!;
         var e = OvsDbWriter.AddPortsError(wait, "br9", new[] { "p" }, "unix:/x");
         Assert.Equal(("BridgeNotFound", NetNsErrorCategory.ObjectNotFound), (e.ErrorId, e.Category));
 
-        var dup = OvsDbWriter.FirstError(JsonDocument.Parse(
-            "[{},{},{},{},{},{\"error\":\"constraint violation\",\"details\":\"Transaction causes multiple rows in \\\"Port\\\" table to have identical values (\\\"p2\\\") for index on column \\\"name\\\".\"}]").RootElement)!.Value;
+        var dup = OvsDbTransaction.FirstError(JsonDocument.Parse(
+            "[{},{},{},{},{},{\"error\":\"constraint violation\",\"details\":\"Transaction causes multiple rows in \\\"Port\\\" table to have identical values (\\\"p2\\\") for index on column \\\"name\\\".\"}]").RootElement)!;
         Assert.Equal(5, dup.Index);
         e = OvsDbWriter.AddPortsError(dup, "br0", new[] { "p1", "p2" }, "unix:/x");
         Assert.Equal(("PortExists", NetNsErrorCategory.ResourceExists, "p2"), (e.ErrorId, e.Category, e.Target));
 
-        var other = OvsDbWriter.FirstError(JsonDocument.Parse("[{},{\"error\":\"referential integrity violation\"}]").RootElement)!.Value;
+        var other = OvsDbTransaction.FirstError(JsonDocument.Parse("[{},{\"error\":\"referential integrity violation\"}]").RootElement)!;
         Assert.Equal("ConnectPortFailed", OvsDbWriter.AddPortsError(other, "br0", new[] { "p" }, "unix:/x").ErrorId);
     }
 }

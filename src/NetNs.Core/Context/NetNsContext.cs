@@ -30,6 +30,7 @@ internal sealed class NetNsContext
         return new NetNsContext(runner, ovs, cancellation, trace)
         {
             Kernel = new Kernel.RtnlKernel(),
+            OvsDb = new OvsDbJsonRpc(),
             DhcpOf = context => new Dhcp.DhcpService(context),
         };
         // Seam owners: the kernel seam and the OVSDB seam are created here, once, and nowhere else.
@@ -59,6 +60,19 @@ internal sealed class NetNsContext
     }
 
     // --- OVSDB seam (Open vSwitch now; OVN Northbound/Southbound next) ---
+
+    private IOvsDb? _ovsDb;
+
+    /// <summary>
+    /// Opens OVSDB JSON-RPC sessions (RFC 7047) for every database NetNs talks to (Open_vSwitch; OVN_Northbound and
+    /// OVN_Southbound next): <see cref="OvsDbJsonRpc"/> in production, a recording fake in unit tests.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The context was built without one.</exception>
+    public IOvsDb OvsDb
+    {
+        get => _ovsDb ?? throw new InvalidOperationException("This NetNsContext has no OVSDB seam: set OvsDb (NetNsContext.Production sets the JSON-RPC one).");
+        init => _ovsDb = value;
+    }
 
     // --- DHCP service (dnsmasq servers, dhclient clients) ---
 

@@ -16,9 +16,9 @@ internal sealed class IpClient
 
     /// <summary>Creates the façade over a production context with <paramref name="runner"/>'s trace.</summary>
     public IpClient(IToolRunner runner, CancellationToken cancellationToken = default) =>
-        _links = new LinkOps(NetNsContext.Production(OvsConnection.Current, cancellationToken, runner.CommandStarting));
+        _links = new LinkOps(NetNsContext.Production(OvsConnection.Default, cancellationToken, runner.CommandStarting));
 
-    private static LinkOps Production() => new(NetNsContext.Production(OvsConnection.Current, CancellationToken.None));
+    private static LinkOps Production() => new(NetNsContext.Production(OvsConnection.Default, CancellationToken.None));
 
     /// <summary>See <see cref="LinkOps.Exists"/>.</summary>
     public bool LinkExists(string @namespace, string name) => _links.Exists(@namespace, name);

@@ -108,7 +108,7 @@ internal sealed class NamespaceRemoval
 
     // --- The OVS calls of this use case, in one place (the OVSDB seam serves them) ---
 
-    private OvsClient Ovs => new(_context.Runner, _context.Ovs, _context.Cancellation);
+    private OvsClient Ovs => new(_context);
 
     private Dictionary<string, List<(string Bridge, string Port)>> OvsPortsOf(IReadOnlyCollection<string> namespaces) => Ovs.PortsPeeredInto(namespaces);
 

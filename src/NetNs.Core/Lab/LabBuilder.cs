@@ -22,9 +22,10 @@ internal sealed class LabOptions
 
 /// <summary>
 /// Builds, reads and removes labs with batched work: the namespaces and veth pairs in process (what one
-/// <c>ip -batch</c> in the root namespace does, <see cref="LabNetlink.CreateRoot"/>), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
-/// one <c>ovs-vsctl</c> transaction (concurrently), and checksum offload through ioctls; its DHCP servers through the
-/// context's DHCP service. Building is all-or-nothing: checks first, a record (State Building, creator pid)
+/// <c>ip -batch</c> in the root namespace does, <see cref="LabNetlink.CreateRoot"/>), the per-namespace changes as rtnetlink
+/// requests from one thread entering each namespace (<see cref="LabNetlink"/>), one OVSDB transaction in process
+/// (concurrently; <see cref="LabOvs"/>), and checksum offload through ioctls; its DHCP servers through the context's DHCP
+/// service. Building is all-or-nothing: checks first, a record (State Building, creator pid)
 /// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
 /// error names the failing object. ErrorIds: <c>LabExists</c> (ResourceExists), <c>LabNotFound</c> (ObjectNotFound),
 /// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category)), plus those of
@@ -46,14 +47,9 @@ internal sealed class LabBuilder
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
 
-    /// <summary>The resolved datapath of each bridge ("system" or "netdev"; Auto as <see cref="OvsClient.ResolveDatapath"/> decides).</summary>
+    /// <summary>The resolved datapath of each bridge ("system" or "netdev"; Auto as <see cref="OvsDatapath.Resolve"/> decides).</summary>
     public static Dictionary<string, string> ResolveDatapaths(LabDefinition d) =>
-        d.Bridges.ToDictionary(b => b.Name, b => OvsClient.ResolveDatapath(b.DatapathType switch
-        {
-            LabDatapathType.System => OvsDatapathType.System,
-            LabDatapathType.Netdev => OvsDatapathType.Netdev,
-            _ => OvsDatapathType.Auto,
-        }, out _));
+        d.Bridges.ToDictionary(b => b.Name, b => OvsDatapath.Resolve(b.DatapathType, out _));
 
     /// <summary>Reads what exists: namespaces, links of the switch namespace, OVS bridges and ports (when the lab has bridges).</summary>
     public LabInventory Inventory(LabDefinition d, LabOptions o)
@@ -64,9 +60,9 @@ internal sealed class LabBuilder
         var ports = new List<string>();
         if (d.Bridges.Count > 0)
         {
-            var (b, p) = LabOvs.Read(_runner, o.OvsSocket, _ct);
-            bridges.AddRange(b.Select(x => x.Name));
-            ports.AddRange(p.Select(x => x.Name));
+            var state = LabOvs.Read(_runner, o.OvsSocket, _ct);
+            bridges.AddRange(state.BridgeRows.Select(x => x.Name));
+            ports.AddRange(state.PortRows.Select(x => x.Name));
         }
         return new LabInventory(ns, links, bridges, ports);
     }
@@ -102,7 +98,12 @@ internal sealed class LabBuilder
             LabNetlink.CreateRoot(_context, d, o.SwitchNamespace);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
-                ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
+            {
+                // One OVSDB transaction for every bridge and port (in process), applied by ovs-vswitchd while the kernel part runs.
+                var client = LabOvs.Client(_runner, o.OvsSocket, _ct);
+                var bridges = LabOvs.Bridges(d, datapaths);
+                ovs = Task.Run(() => client.CreateBridges(bridges, ovsCmd), _ct);
+            }
             var failures = new List<Exception>();
             var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
             if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
@@ -181,7 +182,7 @@ internal sealed class LabBuilder
         {
             // Not disposed: the task may still set it after the wait timed out (it has no kernel handle unless one is asked for).
             var committed = new ManualResetEventSlim();
-            var client = new OvsClient(_runner, LabCommands.Connection(r.OvsSocket), _ct);
+            var client = LabOvs.Client(_runner, r.OvsSocket, _ct);
             var bridges = d.Bridges.Select(b => b.Name).ToList();
             ovs = Task.Run(() =>
             {

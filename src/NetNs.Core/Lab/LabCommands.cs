@@ -6,7 +6,7 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Lab;
 
 /// <summary>The owner marks NetNs puts on every object a lab creates.</summary>
-public static class LabMarks
+internal static class LabMarks
 {
     /// <summary>Key in the OVS <c>external_ids</c> column of bridges and ports: <c>netns-lab=NAME</c>.</summary>
     public const string ExternalIdKey = "netns-lab";
@@ -25,15 +25,15 @@ public static class LabMarks
 /// <summary>
 /// Builds the batched commands of a lab: one <c>ip -batch -</c> in the root namespace (namespaces, veth pairs
 /// with each end created directly in its namespace, root ends marked and up), one <c>ip -n NS -batch -</c> per
-/// namespace (lo, inner ends, addresses), and one <c>ovs-vsctl</c> transaction for all bridges, ports, VLANs
-/// and owner marks. Teardown is one OVS transaction and the deletion of the namespaces (shown as one root <c>ip -force -batch -</c>,
+/// namespace (lo, inner ends, addresses), and the equivalent <c>ovs-vsctl</c> line of the one OVSDB transaction for all
+/// bridges, ports, VLANs and owner marks. Teardown is one OVS transaction and the deletion of the namespaces (shown as one root <c>ip -force -batch -</c>,
 /// done in process by <see cref="LabBuilder.Remove"/>).
 /// </summary>
-public static class LabCommands
+internal static class LabCommands
 {
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The OVS setting of a lab: <c>unix:SOCKET</c> (null: the system database) and ovs-vsctl's timeout in seconds.</summary>
+    /// <summary>The OVS setting of a lab: <c>unix:SOCKET</c> (null: the system database) and the timeout in seconds.</summary>
     public static OvsConnection Connection(string? ovsSocket, int timeoutSeconds = 30) =>
         new(string.IsNullOrEmpty(ovsSocket) ? null : "unix:" + ovsSocket, timeoutSeconds);
 
@@ -112,8 +112,9 @@ public static class LabCommands
     }
 
     /// <summary>
-    /// One <c>ovs-vsctl</c> transaction creating every bridge (with its datapath type) and port (with tag or
-    /// trunks), all marked <c>external_ids:netns-lab=NAME</c>. Null when the lab has no bridge.
+    /// The <c>ovs-vsctl</c> command line equivalent to the lab's ONE OVSDB transaction (<see cref="Ovs.OvsClient.CreateBridges"/>,
+    /// shown in -Verbose): every bridge (with its datapath type) and port (with its VLAN columns, as Set-OvsVlan sets them), all
+    /// marked <c>external_ids:netns-lab=NAME</c>. Null when the lab has no bridge.
     /// </summary>
     /// <param name="d">The lab.</param>
     /// <param name="datapaths">The resolved datapath of each bridge ("system" or "netdev").</param>
@@ -130,15 +131,13 @@ public static class LabCommands
         }
         foreach (var l in d.Links.Where(l => l.IsBridgeLink))
         {
-            var vlan = l.Tag is { } tag ? new[] { "tag=" + I(tag) }
-                : l.Trunk.Count > 0 ? new[] { "trunks=" + string.Join(",", l.Trunk.Select(I)) } : Array.Empty<string>();
-            ops.Add(new[] { "add-port", l.Bridge!, l.PeerName }.Concat(vlan).Append(mark).ToList());
+            ops.Add(OvsCommands.AddPortOperation(l.Bridge!, l.PeerName, LabOvs.Vlan(l)).Append(mark).ToList());
         }
         return OvsCommands.Transaction(Connection(ovsSocket), ops);
     }
 
     /// <summary>
-    /// One <c>ovs-vsctl</c> transaction removing the lab's bridges (with their ports) and stray ports, each
+    /// The <c>ovs-vsctl</c> line equivalent to the one OVSDB transaction (<see cref="Ovs.OvsClient.RemoveIfExist"/>) removing the lab's bridges (with their ports) and stray ports, each
     /// with <c>--if-exists</c>. Null when there is nothing to remove.
     /// </summary>
     public static ToolCommand? OvsTeardown(IEnumerable<string> bridges, IEnumerable<string> ports, string? ovsSocket) =>

@@ -1,15 +1,6 @@
-namespace NetNs.Core.Lab;
+using NetNs.Core.Ovs;
 
-/// <summary>Which Open vSwitch datapath a lab bridge uses.</summary>
-public enum LabDatapathType
-{
-    /// <summary>The kernel datapath when the <c>openvswitch</c> module is loaded, else <c>netdev</c>.</summary>
-    Auto,
-    /// <summary>The kernel datapath (<c>datapath_type=system</c>).</summary>
-    System,
-    /// <summary>The userspace datapath (<c>datapath_type=netdev</c>).</summary>
-    Netdev,
-}
+namespace NetNs.Core.Lab;
 
 /// <summary>
 /// A whole lab: bridges, namespaces, veth links with their addresses, VLANs and MTUs, and DHCP servers.
@@ -53,7 +44,7 @@ public sealed class LabDefinition
 public sealed class LabBridge
 {
     /// <summary>Creates a bridge definition.</summary>
-    public LabBridge(string name, LabDatapathType datapathType = LabDatapathType.Auto)
+    public LabBridge(string name, OvsDatapathType datapathType = OvsDatapathType.Auto)
     {
         Name = name;
         DatapathType = datapathType;
@@ -63,7 +54,7 @@ public sealed class LabBridge
     public string Name { get; }
 
     /// <summary>Datapath type.</summary>
-    public LabDatapathType DatapathType { get; }
+    public OvsDatapathType DatapathType { get; }
 }
 
 /// <summary>A network namespace of a lab.</summary>

@@ -1,3 +1,4 @@
+using NetNs.Core.Ovs;
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
@@ -78,7 +79,7 @@ public static class LabDefinitionReader
             var m = AsMap(o, p);
             CheckKeys(m, BridgeKeys, p);
             var dt = Str(Get(m, "DatapathType"), p + ".DatapathType");
-            var type = LabDatapathType.Auto;
+            var type = OvsDatapathType.Auto;
             if (dt is not null && !Enum.TryParse(dt, true, out type))
                 throw Invalid(p + ".DatapathType", $"'{dt}' is not one of Auto, System, Netdev.");
             return new LabBridge(Req(m, "Name", p), type);

@@ -1,3 +1,4 @@
+using NetNs.Core.Ovs;
 using System.Collections.Concurrent;
 using NetNs.Core.Ip;
 using NetNs.Core.Models;
@@ -42,16 +43,15 @@ internal sealed class LabInspector
             addrs[ns] = addressOps.GetAddresses(ns);
         });
         var bridges = new List<LabBridge>();
-        var ports = new Dictionary<string, LabOvsPort>(StringComparer.Ordinal);
+        Ovs.OvsState? ovs = null;
         if (d.Bridges.Count > 0)
         {
-            var (ovsBridges, ovsPorts) = LabOvs.Read(_runner, r.OvsSocket, _ct);
-            var byName = ovsBridges.ToDictionary(b => b.Name, StringComparer.Ordinal);
+            ovs = LabOvs.Read(_runner, r.OvsSocket, _ct);
+            var byName = ovs.BridgeRows.ToDictionary(b => b.Name, StringComparer.Ordinal);
             foreach (var b in d.Bridges)
-                if (byName.TryGetValue(b.Name, out var ob)) bridges.Add(new LabBridge(b.Name, Datapath(ob.DatapathType)));
-            foreach (var ob in ovsBridges.Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name && d.Bridges.All(x => x.Name != b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal))
-                bridges.Add(new LabBridge(ob.Name, Datapath(ob.DatapathType)));
-            foreach (var p in ovsPorts) ports[p.Name] = p;
+                if (byName.TryGetValue(b.Name, out var ob)) bridges.Add(new LabBridge(b.Name, OvsDatapath.FromColumn(ob.DatapathType)));
+            foreach (var ob in ovs.BridgeRows.Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name && d.Bridges.All(x => x.Name != b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal))
+                bridges.Add(new LabBridge(ob.Name, OvsDatapath.FromColumn(ob.DatapathType)));
         }
         var bridgeNames = bridges.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         var done = new HashSet<(string, string)>();
@@ -66,9 +66,9 @@ internal sealed class LabInspector
             var mtu = a.Mtu == 1500 ? (int?)null : a.Mtu;
             var peerNs = a.PeerNamespace;
             var peerName = a.PeerName ?? "?";
-            if (peerNs is not null && peerNs == r.SwitchNamespace && ports.TryGetValue(peerName, out var port) && port.Bridge is not null && bridgeNames.Contains(port.Bridge))
+            if (peerNs is not null && peerNs == r.SwitchNamespace && ovs?.FindPort(peerName) is { } port && ovs.BridgeOfPortUuid(port.Uuid) is { } portBridge && bridgeNames.Contains(portBridge))
             {
-                result.Add(new LabLink(ns, a.Name, peerName, null, port.Bridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks));
+                result.Add(new LabLink(ns, a.Name, peerName, null, portBridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks));
                 return;
             }
             if (peerNs is not null && peerNs.Length > 0 && peerNs != r.SwitchNamespace)
@@ -95,8 +95,6 @@ internal sealed class LabInspector
         var dhcp = d.Dhcp.Where(s => all.Contains(s.Namespace));
         return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n)), result, dhcp);
     }
-
-    private static LabDatapathType Datapath(string t) => t == "netdev" ? LabDatapathType.Netdev : LabDatapathType.System;
 
     /// <summary>One row per namespace, bridge and link of the definition and of the live lab.</summary>
     public static List<NetLabObject> Objects(LabDefinition defined, LabDefinition live)
@@ -137,7 +135,7 @@ internal static class LabComparer
         {
             var l = live.Bridges.FirstOrDefault(x => x.Name == b.Name);
             if (l is null) diffs.Add(new NetLabDifference(lab, "Bridge", b.Name, "Missing", null, b.Name, null));
-            else if (b.DatapathType != LabDatapathType.Auto && b.DatapathType != l.DatapathType)
+            else if (b.DatapathType != OvsDatapathType.Auto && b.DatapathType != l.DatapathType)
                 diffs.Add(new NetLabDifference(lab, "Bridge", b.Name, "Different", "DatapathType", b.DatapathType.ToString(), l.DatapathType.ToString()));
         }
         foreach (var b in live.Bridges.Where(x => defined.Bridges.All(y => y.Name != x.Name)))

@@ -1,33 +1,40 @@
+using NetNs.Core.Context;
 using NetNs.Core.Ovs;
 using NetNs.Core.Process;
 
 namespace NetNs.Core.Lab;
 
-/// <summary>A bridge as the lab code sees it: name, datapath type and <c>external_ids</c> (the owner mark).</summary>
-public sealed record LabOvsBridge(string Name, string DatapathType, IReadOnlyDictionary<string, string> ExternalIds);
-
-/// <summary>A port as the lab code sees it: name, the bridge holding it (null when none), VLAN tag, trunks and <c>external_ids</c>.</summary>
-public sealed record LabOvsPort(string Name, string? Bridge, int? Tag, IReadOnlyList<int> Trunks, IReadOnlyDictionary<string, string> ExternalIds);
-
 /// <summary>
-/// The Open vSwitch reads of the lab code, through the module's OVS client (<see cref="OvsClient.GetState()"/>: OVSDB JSON-RPC
-/// over a unix socket, else one <c>ovs-vsctl list</c>). ErrorIds: <c>OvsUnreachable</c> (ConnectionError) and
-/// <c>OvsTimeout</c> (OperationTimeout), both fatal, when the database does not answer.
+/// The Open vSwitch side of the lab code: the one place it gets an <see cref="OvsClient"/> of a lab's database (OVSDB
+/// JSON-RPC, on the production context), the reads of its bridges and ports, and the bridges and ports a definition
+/// creates (with their VLANs and owner marks). ErrorIds: <c>OvsUnreachable</c> (ConnectionError) and <c>OvsTimeout</c>
+/// (OperationTimeout), both fatal, when the database does not answer.
 /// </summary>
-public static class LabOvs
+internal static class LabOvs
 {
-    /// <summary>Reads bridges and ports of the database at <paramref name="ovsSocket"/> (null: the system one).</summary>
-    public static (List<LabOvsBridge> Bridges, List<LabOvsPort> Ports) Read(IToolRunner runner, string? ovsSocket, CancellationToken ct) =>
-        FromState(new OvsClient(runner, LabCommands.Connection(ovsSocket, 10), ct).GetState());
-
-    /// <summary>The lab view of a database state read by <see cref="OvsClient"/>.</summary>
-    public static (List<LabOvsBridge> Bridges, List<LabOvsPort> Ports) FromState(OvsState state)
+    /// <summary>A client of the database at <paramref name="ovsSocket"/> (null: the system one); -Verbose lines go to the runner's trace.</summary>
+    public static OvsClient Client(IToolRunner runner, string? ovsSocket, CancellationToken ct, int timeoutSeconds = 30)
     {
-        var bridgeOfPort = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var b in state.BridgeRows)
-            foreach (var u in b.PortUuids) bridgeOfPort[u] = b.Name;
-        var bridges = state.BridgeRows.Select(b => new LabOvsBridge(b.Name, b.DatapathType, b.ExternalIds)).ToList();
-        var ports = state.PortRows.Select(p => new LabOvsPort(p.Name, bridgeOfPort.GetValueOrDefault(p.Uuid), p.Tag, p.Trunks, p.ExternalIds)).ToList();
-        return (bridges, ports);
+        var connection = LabCommands.Connection(ovsSocket, timeoutSeconds);
+        return new OvsClient(NetNsContext.Production(connection, ct, runner.CommandStarting), connection);
+    }
+
+    /// <summary>Reads bridges, ports and interfaces of the database at <paramref name="ovsSocket"/> (null: the system one).</summary>
+    public static OvsState Read(IToolRunner runner, string? ovsSocket, CancellationToken ct) => Client(runner, ovsSocket, ct, 10).GetState();
+
+    /// <summary>The owner mark of a lab's bridges and ports: <c>external_ids:netns-lab=NAME</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Mark(string lab) => new Dictionary<string, string> { [LabMarks.ExternalIdKey] = lab };
+
+    /// <summary>The VLAN setting of a bridge link, as Set-OvsVlan would give it (null: a normal port).</summary>
+    public static OvsVlan? Vlan(LabLink link) =>
+        OvsVlan.Create(link.Tag, link.Trunk.Count > 0 ? link.Trunk : null, null, untagged: false, link.PeerName);
+
+    /// <summary>Every bridge of the lab with its datapath, its mark and its ports (the switch-side ends, with their VLANs and marks).</summary>
+    public static List<OvsNewBridge> Bridges(LabDefinition d, IReadOnlyDictionary<string, string> datapaths)
+    {
+        var mark = Mark(d.Name);
+        var ports = d.Links.Where(l => l.IsBridgeLink).ToLookup(l => l.Bridge!, StringComparer.Ordinal);
+        return d.Bridges.Select(b => new OvsNewBridge(b.Name, datapaths[b.Name], mark,
+            ports[b.Name].Select(l => new OvsNewPort(l.PeerName, Vlan(l), mark)).ToList())).ToList();
     }
 }

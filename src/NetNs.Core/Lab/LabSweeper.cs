@@ -90,24 +90,24 @@ internal sealed class LabSweeper
         foreach (var socket in new string?[] { null }.Concat(ovsSockets).Concat(records.Select(r => r.OvsSocket)).Distinct())
         {
             if (socket is not null && !File.Exists(socket)) continue;
-            List<LabOvsBridge> bridges; List<LabOvsPort> ports;
-            try { (bridges, ports) = LabOvs.Read(_runner, socket, _ct); }
+            Ovs.OvsState state;
+            try { state = LabOvs.Read(_runner, socket, _ct); }
             catch (NetNsException ex) { if (socket is not null) Warn?.Invoke(ex); continue; }
             var delBr = new List<string>();
             var delPort = new List<string>();
-            foreach (var b in bridges)
+            foreach (var b in state.BridgeRows)
             {
                 var lab = b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey);
                 var item = new NetLabSweepItem(lab ?? "", "Bridge", "", b.Name, "no live lab record");
                 if (Orphan(lab) && Ok(item)) { delBr.Add(b.Name); removed.Add(item); }
             }
-            foreach (var p in ports.Where(p => p.Bridge is null || !delBr.Contains(p.Bridge)))
+            foreach (var p in state.PortRows.Where(p => state.BridgeOfPortUuid(p.Uuid) is not { } owner || !delBr.Contains(owner)))
             {
                 var lab = p.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey);
                 var item = new NetLabSweepItem(lab ?? "", "Port", "", p.Name, "no live lab record");
                 if (Orphan(lab) && Ok(item)) { delPort.Add(p.Name); removed.Add(item); }
             }
-            try { new Ovs.OvsClient(_runner, LabCommands.Connection(socket), _ct).RemoveIfExist(delBr, delPort); }
+            try { LabOvs.Client(_runner, socket, _ct).RemoveIfExist(delBr, delPort); }
             catch (NetNsException ex)
             {
                 Warn?.Invoke(new NetNsException("LabSweepFailed", ex.Category, $"Cannot remove orphan OVS objects at {socket ?? "the system database"}: {ex.Message}", socket ?? "db.sock", ex));

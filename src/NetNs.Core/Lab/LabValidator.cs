@@ -33,10 +33,10 @@ public sealed class LabInventory
 
 /// <summary>
 /// Checks a <see cref="LabDefinition"/> before anything is created: names (the rules of <see cref="Validate"/>),
-/// addresses, MTUs, VLAN tags (1-4094), trunks, references, duplicates, DHCP ranges, and collisions with what
-/// exists. The first problem throws one <see cref="NetNsException"/> naming the object. ErrorIds:
-/// <c>InvalidLabName</c>, <c>InvalidLabDefinition</c>, <c>InvalidInterfaceName</c>, <c>InvalidNamespaceName</c>,
-/// <c>InvalidAddress</c>, <c>InvalidMtu</c>, <c>InvalidVlanTag</c>, <c>InvalidTrunk</c>, <c>InvalidDhcpRange</c>,
+/// addresses, MTUs, VLAN tags and trunks (the rules of <see cref="Ovs.OvsVlan"/>, as Set-OvsVlan checks them), references,
+/// duplicates, DHCP ranges, and collisions with what exists. The first problem throws one <see cref="NetNsException"/>
+/// naming the object. ErrorIds: <c>InvalidLabName</c>, <c>InvalidLabDefinition</c>, <c>InvalidInterfaceName</c>, <c>InvalidNamespaceName</c>,
+/// <c>InvalidAddress</c>, <c>InvalidMtu</c>, <c>InvalidVlanTag</c>, <c>InvalidTrunk</c>, <c>DuplicateTrunkVlan</c>, <c>InvalidDhcpRange</c>,
 /// <c>LabReferenceNotFound</c>, <c>DuplicateLabObject</c>, <c>DuplicateAddress</c> (InvalidArgument or ObjectNotFound);
 /// <c>NamespaceExists</c>, <c>LinkExists</c>, <c>BridgeExists</c>, <c>PortExists</c> (ResourceExists).
 /// </summary>
@@ -103,14 +103,11 @@ public static partial class LabValidator
                 if (!bridges.Contains(l.Bridge)) throw Missing($"{p} ({l.Name}) refers to bridge '{l.Bridge}', which the lab does not define.", l.Bridge);
                 if (!rootNames.Add(l.PeerName)) throw Duplicate($"root-namespace interface '{l.PeerName}' ({p}.PeerName) is used twice or clashes with a bridge name.", l.PeerName);
                 if (l.PeerAddresses.Count > 0) throw Invalid(p + ".PeerAddress", $"link '{l.Name}': a bridge port carries no address; put addresses on the namespace end.", l.Name);
-                if (l.Tag is { } tag && (tag < 1 || tag > 4094))
-                    throw new NetNsException("InvalidVlanTag", NetNsErrorCategory.InvalidArgument, $"Invalid VLAN tag {tag} at {p}.Tag (port '{l.PeerName}'): use 1-4094.", l.PeerName);
-                if (l.Trunk.Count > 0)
-                {
-                    if (l.Tag is not null) throw Invalid(p, $"port '{l.PeerName}' has both Tag and Trunk; an access port has a Tag, a trunk port a Trunk list.", l.PeerName);
-                    if (l.Trunk.Any(t => t < 1 || t > 4094) || l.Trunk.Distinct().Count() != l.Trunk.Count)
-                        throw new NetNsException("InvalidTrunk", NetNsErrorCategory.InvalidArgument, $"Invalid trunk list {string.Join(",", l.Trunk)} at {p}.Trunk (port '{l.PeerName}'): VLANs 1-4094, each once.", l.PeerName);
-                }
+                if (l.Tag is not null && l.Trunk.Count > 0)
+                    throw Invalid(p, $"port '{l.PeerName}' has both Tag and Trunk; an access port has a Tag, a trunk port a Trunk list.", l.PeerName);
+                // The rules of Set-OvsVlan (OvsVlan), with the place in the definition added to the message.
+                try { LabOvs.Vlan(l); }
+                catch (NetNsException e) { throw new NetNsException(e.ErrorId, e.Category, $"Invalid lab definition at {p} (port '{l.PeerName}'): {e.Message}", l.PeerName); }
             }
             else
             {

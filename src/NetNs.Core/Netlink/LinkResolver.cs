@@ -20,6 +20,6 @@ internal static class LinkResolver
 {
     /// <summary>The links among <paramref name="names"/> that exist in <paramref name="namespace"/>, by name.</summary>
     public static Dictionary<string, ResolvedLink> Resolve(string @namespace, IReadOnlyCollection<string> names, IEnumerable<string>? likelyPeerNamespaces = null) =>
-        new LinkOps(NetNsContext.Production(OvsConnection.Current, CancellationToken.None)).Find(@namespace, names, likelyPeerNamespaces)
+        new LinkOps(NetNsContext.Production(OvsConnection.Default, CancellationToken.None)).Find(@namespace, names, likelyPeerNamespaces)
             .ToDictionary(kv => kv.Key, kv => new ResolvedLink(kv.Value.Namespace, kv.Value.Name, kv.Value.Kind, kv.Value.PeerName, kv.Value.PeerNamespace), StringComparer.Ordinal);
 }

@@ -4,11 +4,12 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Ovs;
 
 /// <summary>
-/// Builds argv for <c>ovs-vsctl</c> (ovs-vsctl(8)). Every command carries <c>--timeout=N</c>, and <c>--db=REMOTE</c> when a
-/// non-default database is set. Several operations are joined by <c>--</c> into ONE command, which OVS runs as one
-/// atomic transaction.
+/// The <c>ovs-vsctl</c> command lines (ovs-vsctl(8)) equivalent to the OVSDB transactions NetNs sends in process: what
+/// -Verbose (marked <see cref="OvsClient.InProcessMark"/>) and -WhatIf show, and what to type to do the same by hand; NetNs
+/// itself starts no ovs-vsctl. Every command carries <c>--timeout=N</c>, and <c>--db=REMOTE</c> when a non-default database
+/// is set. Several operations are joined by <c>--</c> into ONE command, one atomic transaction.
 /// </summary>
-public static class OvsCommands
+internal static class OvsCommands
 {
     /// <summary>The program name.</summary>
     public const string Vsctl = "ovs-vsctl";

@@ -4,8 +4,9 @@ using NetNs.Core.Errors;
 namespace NetNs.Core.Ovs;
 
 /// <summary>
-/// Where Open vSwitch lives: the <c>ovsdb-server</c> socket that <c>ovs-vsctl</c> talks to, and how long
-/// (seconds) it may wait. Immutable; the module-wide setting is <see cref="Current"/>.
+/// Where Open vSwitch lives: the <c>ovsdb-server</c> remote NetNs talks OVSDB JSON-RPC to (the one <c>ovs-vsctl --db</c>
+/// would use), how long (seconds) a request and the wait for ovs-vswitchd may take, and the namespace ovs-vswitchd runs in.
+/// Immutable; the cmdlet layer keeps the module-wide setting (Set-OvsConnection) and passes it in the context.
 /// </summary>
 public sealed class OvsConnection
 {
@@ -15,11 +16,9 @@ public sealed class OvsConnection
     /// <summary>The script that starts the system daemons without systemd.</summary>
     public const string OvsCtl = "/usr/share/openvswitch/scripts/ovs-ctl";
 
-    private static OvsConnection _current = new(null, DefaultTimeoutSeconds);
-
     /// <summary>Creates a setting.</summary>
     /// <param name="database">An ovsdb remote such as <c>unix:/run/ovs/db.sock</c> (a bare absolute path gets <c>unix:</c>), or null for the system default.</param>
-    /// <param name="timeoutSeconds">Seconds <c>ovs-vsctl</c> may wait (<c>--timeout</c>), 1–3600.</param>
+    /// <param name="timeoutSeconds">Seconds a request and the wait for ovs-vswitchd may take (ovs-vsctl's <c>--timeout</c>), 1–3600.</param>
     /// <param name="switchNamespace">The network namespace <c>ovs-vswitchd</c> runs in ("" or null = the root namespace): the namespace whose links can become ports.</param>
     /// <exception cref="NetNsException"><c>InvalidOvsDatabase</c>, <c>InvalidOvsTimeout</c> or <c>InvalidNamespaceName</c> (InvalidArgument).</exception>
     public OvsConnection(string? database, int timeoutSeconds = DefaultTimeoutSeconds, string? switchNamespace = null)
@@ -33,14 +32,10 @@ public sealed class OvsConnection
         TimeoutSeconds = timeoutSeconds;
     }
 
-    /// <summary>The module-wide setting every OVS cmdlet uses (Set-OvsConnection changes it).</summary>
-    public static OvsConnection Current
-    {
-        get => Volatile.Read(ref _current);
-        set => Volatile.Write(ref _current, value ?? throw new ArgumentNullException(nameof(value)));
-    }
+    /// <summary>The system default: the system socket, 10 seconds, ovs-vswitchd in the root namespace.</summary>
+    public static OvsConnection Default { get; } = new(null, DefaultTimeoutSeconds);
 
-    /// <summary>The ovsdb remote passed as <c>--db=</c>, or null for ovs-vsctl's default (the system socket).</summary>
+    /// <summary>The ovsdb remote (<c>--db=</c> in the equivalent ovs-vsctl command lines), or null for the system socket.</summary>
     public string? Database { get; }
 
     /// <summary>
@@ -49,7 +44,7 @@ public sealed class OvsConnection
     /// </summary>
     public string SwitchNamespace { get; }
 
-    /// <summary>Seconds ovs-vsctl may wait for the database and for ovs-vswitchd (<c>--timeout=N</c>).</summary>
+    /// <summary>Seconds NetNs waits for the database and for ovs-vswitchd (ovs-vsctl's <c>--timeout=N</c> in the equivalent command lines).</summary>
     public int TimeoutSeconds { get; }
 
     /// <summary>True when the system default socket is used.</summary>
@@ -58,11 +53,11 @@ public sealed class OvsConnection
     /// <summary>The remote actually used: <see cref="Database"/>, or <c>unix:$OVS_RUNDIR/db.sock</c> (default <c>/var/run/openvswitch</c>).</summary>
     public string EffectiveDatabase => Database ?? "unix:" + Path.Combine(DefaultRunDirectory, "db.sock");
 
-    /// <summary>The run directory ovs-vsctl uses by default: <c>$OVS_RUNDIR</c> or <c>/var/run/openvswitch</c>.</summary>
+    /// <summary>The run directory of the system socket, as ovs-vsctl finds it: <c>$OVS_RUNDIR</c> or <c>/var/run/openvswitch</c>.</summary>
     public static string DefaultRunDirectory =>
         Environment.GetEnvironmentVariable("OVS_RUNDIR") is { Length: > 0 } d ? d : "/var/run/openvswitch";
 
-    /// <summary>The global ovs-vsctl options of this setting: <c>--timeout=N</c> and, for a non-default socket, <c>--db=REMOTE</c>.</summary>
+    /// <summary>The global ovs-vsctl options of this setting in the equivalent command lines: <c>--timeout=N</c> and, for a non-default socket, <c>--db=REMOTE</c>.</summary>
     public IReadOnlyList<string> GlobalOptions
     {
         get
@@ -84,7 +79,7 @@ public sealed class OvsConnection
         if (d.StartsWith('/')) d = "unix:" + d;
         var ok = (d.StartsWith("unix:/", StringComparison.Ordinal) && d.Length > 6 && System.Text.Encoding.UTF8.GetByteCount(d) - 5 <= MaxSocketPathBytes)
                  || ((d.StartsWith("tcp:", StringComparison.Ordinal) || d.StartsWith("ssl:", StringComparison.Ordinal)) && d.Length <= 300);
-        // Newlines, tabs and other control characters are refused, never trimmed away: the value reaches ovs-vsctl's argv.
+        // Newlines, tabs and other control characters are refused, never trimmed away: the value is shown in command lines and opened as a socket.
         if (!ok || d.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new NetNsException("InvalidOvsDatabase", NetNsErrorCategory.InvalidArgument,
                 $"Invalid Open vSwitch database '{NetNs.Core.Validation.Validate.Printable(database)}' for -Database: give 'unix:/path/to/db.sock' (or the absolute socket path, at most {MaxSocketPathBytes} bytes), 'tcp:HOST:PORT' or 'ssl:HOST:PORT', without control characters or whitespace.", database);

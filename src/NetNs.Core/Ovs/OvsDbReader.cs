@@ -1,127 +1,67 @@
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace NetNs.Core.Ovs;
 
 /// <summary>
-/// Reads bridges, ports and interfaces straight from <c>ovsdb-server</c> over its unix socket with one OVSDB JSON-RPC
-/// <c>transact</c> of three <c>select</c> operations (RFC 7047): the rows <c>ovs-vsctl list</c> prints, without starting a
-/// process (read-only; <see cref="OvsDbWriter"/> makes changes the same way).
+/// The reads of the Open vSwitch schema over an <see cref="IOvsDbSession"/>: bridges, ports and interfaces (the rows
+/// <c>ovs-vsctl list</c> prints) in one <c>transact</c> of selects, all of them or only those named, the bridges' uuids,
+/// and the version (RFC 7047; <see cref="OvsDbWriter"/> builds the changes).
 /// </summary>
-public static class OvsDbReader
+internal static class OvsDbReader
 {
-    /// <summary>The JSON-RPC request: <c>transact</c> on Open_vSwitch selecting the columns of <see cref="OvsCommands.ListState"/>.</summary>
-    public static string StateRequest(int id)
-    {
-        var request = new Dictionary<string, object>
-        {
-            ["method"] = "transact",
-            ["params"] = new object[] { OvsDbSession.Database }.Concat(StateOperations()).ToArray(),
-            ["id"] = id,
-        };
-        return JsonSerializer.Serialize(request);
-    }
+    /// <summary>The database name of Open vSwitch's schema.</summary>
+    public const string Database = "Open_vSwitch";
 
-    /// <summary>The three <c>select</c> operations of <see cref="StateRequest"/> (Bridge, Port, Interface), for a <c>transact</c> of one's own.</summary>
-    public static IEnumerable<object> StateOperations()
-    {
-        static object Select(string table, string columns) => new Dictionary<string, object>
-        {
-            ["op"] = "select",
-            ["table"] = table,
-            ["where"] = Array.Empty<object>(),
-            ["columns"] = columns.Split(','),
-        };
-        yield return Select("Bridge", OvsCommands.BridgeColumns);
-        yield return Select("Port", OvsCommands.PortColumns);
-        yield return Select("Interface", OvsCommands.InterfaceColumns);
-    }
+    private static string[] Columns(string list) => list.Split(',');
 
-    /// <summary>
-    /// Reads the state from a <c>unix:PATH</c> database within <paramref name="timeoutSeconds"/>; null when the database is
-    /// not a unix socket or cannot be read this way (the caller then runs <c>ovs-vsctl</c>, which reports why).
-    /// </summary>
-    public static OvsState? TryReadState(string database, int timeoutSeconds)
+    /// <summary>The three <c>select</c> operations of a whole-state read (Bridge, Port, Interface; the columns of <see cref="OvsCommands.ListState"/>).</summary>
+    public static List<object> StateOperations() => new()
     {
-        try
-        {
-            using var session = OvsDbSession.TryOpen(database, timeoutSeconds);
-            return session is null ? null : ReadState(session, database);
-        }
-        catch (Exception ex) when (OvsDbSession.IsExchangeFailure(ex))
-        {
-            return null;
-        }
-    }
-
-    private static object SelectByName(string table, string columns, string name) => new Dictionary<string, object>
-    {
-        ["op"] = "select", ["table"] = table,
-        ["where"] = new object[] { new object[] { "name", "==", name } },
-        ["columns"] = columns.Split(','),
+        OvsDbOps.Select("Bridge", OvsDbOps.All, Columns(OvsCommands.BridgeColumns)),
+        OvsDbOps.Select("Port", OvsDbOps.All, Columns(OvsCommands.PortColumns)),
+        OvsDbOps.Select("Interface", OvsDbOps.All, Columns(OvsCommands.InterfaceColumns)),
     };
 
-    /// <summary>
-    /// The rows of one bridge and of the named ports and interfaces (one <c>transact</c> of selects by name), over an open
-    /// session: what adding ports to a bridge needs to check and to report, at a cost that does not grow with the number of
-    /// ports the database holds. Other bridges are not in it.
-    /// </summary>
-    public static OvsState ReadPartialState(OvsDbSession session, string database, string bridge, IReadOnlyCollection<string> names)
+    /// <summary>The JSON-RPC request of a whole-state read (<c>transact</c> on Open_vSwitch), as it goes on the wire.</summary>
+    public static string StateRequest(int id) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        var ops = new List<object> { SelectByName("Bridge", OvsCommands.BridgeColumns, bridge) };
-        ops.AddRange(names.Select(n => SelectByName("Port", OvsCommands.PortColumns, n)));
-        ops.AddRange(names.Select(n => SelectByName("Interface", OvsCommands.InterfaceColumns, n)));
-        var results = session.Transact(ops).EnumerateArray().ToList();
-        return OvsJson.StateFromSelects(results.Take(1), results.Skip(1).Take(names.Count), results.Skip(1 + names.Count), database);
+        ["method"] = "transact", ["params"] = new object[] { Database }.Concat(StateOperations()).ToArray(), ["id"] = id,
+    });
+
+    /// <summary>Reads the whole state (one <c>transact</c> of three selects).</summary>
+    public static OvsState ReadState(IOvsDbSession session, string remote) =>
+        OvsJson.StateFromRows(OvsDbTransaction.Read(session, Database, StateOperations()), remote);
+
+    /// <summary>
+    /// The rows of one bridge and of the named ports and interfaces (one <c>transact</c> of selects by name): what adding ports to
+    /// a bridge needs to check and to report, at a cost that does not grow with the number of ports the database holds.
+    /// Other bridges are not in it.
+    /// </summary>
+    public static OvsState ReadPartialState(IOvsDbSession session, string remote, string bridge, IReadOnlyCollection<string> names)
+    {
+        var ops = new List<object> { OvsDbOps.Select("Bridge", OvsDbOps.Where("name", bridge), Columns(OvsCommands.BridgeColumns)) };
+        ops.AddRange(names.Select(n => OvsDbOps.Select("Port", OvsDbOps.Where("name", n), Columns(OvsCommands.PortColumns))));
+        ops.AddRange(names.Select(n => OvsDbOps.Select("Interface", OvsDbOps.Where("name", n), Columns(OvsCommands.InterfaceColumns))));
+        var t = OvsDbTransaction.Read(session, Database, ops);
+        return OvsJson.StateFromRows(new List<List<Dictionary<string, JsonElement>>>
+        {
+            t[0], t.Skip(1).Take(names.Count).SelectMany(r => r).ToList(), t.Skip(1 + names.Count).SelectMany(r => r).ToList(),
+        }, remote);
     }
 
-    /// <summary>Bridge name → row uuid, over an open session (one <c>select</c> of two columns of the Bridge table).</summary>
-    public static Dictionary<string, string> BridgeUuids(OvsDbSession session)
+    /// <summary>Bridge name → row uuid (one <c>select</c> of two columns of the Bridge table).</summary>
+    public static Dictionary<string, string> BridgeUuids(IOvsDbSession session)
     {
-        var select = new Dictionary<string, object>
-        {
-            ["op"] = "select", ["table"] = "Bridge", ["where"] = Array.Empty<object>(), ["columns"] = new[] { "_uuid", "name" },
-        };
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in session.Transact(new object[] { select })[0].GetProperty("rows").EnumerateArray())
-        {
-            var r = row.EnumerateObject().ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
+        foreach (var r in OvsDbTransaction.Read(session, Database, new[] { OvsDbOps.Select("Bridge", OvsDbOps.All, new[] { "_uuid", "name" }) })[0])
             if (OvsJson.Str(r, "name") is { } name && OvsJson.Uuid(r, "_uuid") is { } uuid) map[name] = uuid;
-        }
         return map;
     }
 
-    /// <summary>Reads the state over an open session (one <c>transact</c> of three selects).</summary>
-    public static OvsState ReadState(OvsDbSession session, string database) =>
-        OvsJson.ParseStateResults(session.Transact(StateOperations()), database);
-
-    /// <summary>The length of the first complete JSON object in <paramref name="b"/> (leading whitespace included), or null.</summary>
-    public static int? CompleteLength(ReadOnlySpan<byte> b)
+    /// <summary>The <c>ovs_version</c> of the Open_vSwitch row, or null when none is recorded.</summary>
+    public static string? Version(IOvsDbSession session)
     {
-        var depth = 0;
-        var inString = false;
-        var escaped = false;
-        var started = false;
-        for (var i = 0; i < b.Length; i++)
-        {
-            var c = b[i];
-            if (inString)
-            {
-                if (escaped) escaped = false;
-                else if (c == '\\') escaped = true;
-                else if (c == '"') inString = false;
-                continue;
-            }
-            switch (c)
-            {
-                case (byte)'"': inString = true; break;
-                case (byte)'{': case (byte)'[': depth++; started = true; break;
-                case (byte)'}': case (byte)']':
-                    depth--;
-                    if (started && depth == 0) return i + 1;
-                    break;
-            }
-        }
-        return null;
+        var rows = OvsDbTransaction.Read(session, Database, new[] { OvsDbOps.Select("Open_vSwitch", OvsDbOps.All, new[] { "ovs_version" }) })[0];
+        return rows.Count > 0 ? OvsJson.Str(rows[0], "ovs_version") : null;
     }
 }

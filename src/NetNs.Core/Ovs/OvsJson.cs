@@ -3,98 +3,13 @@ using NetNs.Core.Models;
 
 namespace NetNs.Core.Ovs;
 
-/// <summary>A row of the OVSDB Bridge table.</summary>
-public sealed record OvsBridgeRow(string Uuid, string Name, string DatapathType, IReadOnlyList<string> PortUuids, string? FailMode, IReadOnlyDictionary<string, string> ExternalIds);
-
-/// <summary>A row of the OVSDB Port table.</summary>
-public sealed record OvsPortRow(string Uuid, string Name, IReadOnlyList<string> InterfaceUuids, int? Tag, IReadOnlyList<int> Trunks, string? VlanMode, IReadOnlyDictionary<string, string> ExternalIds);
-
-/// <summary>A row of the OVSDB Interface table.</summary>
-public sealed record OvsInterfaceRow(string Uuid, string Name, string Type, int? OfPort, string? Error);
-
-/// <summary>Bridges, ports and interfaces read in one <see cref="OvsCommands.ListState"/> call, joined into NetNs objects.</summary>
-public sealed class OvsState
-{
-    /// <summary>Creates the state from parsed rows.</summary>
-    public OvsState(IReadOnlyList<OvsBridgeRow> bridges, IReadOnlyList<OvsPortRow> ports, IReadOnlyList<OvsInterfaceRow> interfaces, string database)
-    {
-        BridgeRows = bridges;
-        PortRows = ports;
-        InterfaceRows = interfaces;
-        Database = database;
-    }
-
-    /// <summary>Bridge rows.</summary>
-    public IReadOnlyList<OvsBridgeRow> BridgeRows { get; }
-
-    /// <summary>Port rows.</summary>
-    public IReadOnlyList<OvsPortRow> PortRows { get; }
-
-    /// <summary>Interface rows.</summary>
-    public IReadOnlyList<OvsInterfaceRow> InterfaceRows { get; }
-
-    /// <summary>The database remote the state came from.</summary>
-    public string Database { get; }
-
-    /// <summary>Bridges sorted by name; each lists its ports except its own internal port.</summary>
-    public List<OvsBridge> Bridges()
-    {
-        var portNames = PortRows.ToDictionary(p => p.Uuid, p => p.Name, StringComparer.Ordinal);
-        return BridgeRows
-            .Select(b => new OvsBridge(b.Name, b.DatapathType.Length == 0 ? "system" : b.DatapathType,
-                b.PortUuids.Select(u => portNames.TryGetValue(u, out var n) ? n : null).OfType<string>()
-                    .Where(n => n != b.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
-                b.FailMode, Database))
-            .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>Ports of every bridge (without the bridges' own internal ports), sorted by bridge, then port name.</summary>
-    public List<OvsPort> Ports(bool includeBridgePorts = false)
-    {
-        var ports = PortRows.ToDictionary(p => p.Uuid, StringComparer.Ordinal);
-        var ifaces = InterfaceRows.ToDictionary(i => i.Uuid, StringComparer.Ordinal);
-        var list = new List<OvsPort>();
-        foreach (var b in BridgeRows)
-        {
-            foreach (var pu in b.PortUuids)
-            {
-                if (!ports.TryGetValue(pu, out var p)) continue;
-                if (!includeBridgePorts && p.Name == b.Name) continue;
-                OvsInterfaceRow? i = p.InterfaceUuids.Count > 0 && ifaces.TryGetValue(p.InterfaceUuids[0], out var x) ? x : null;
-                list.Add(new OvsPort(b.Name, p.Name, i?.Name ?? p.Name, i?.Type ?? "", i?.OfPort, EffectiveMode(p), p.Tag, p.Trunks, i?.Error));
-            }
-        }
-        return list.OrderBy(p => p.Bridge, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>Interface name → the bridge whose port it is (bridges' own internal ports left out).</summary>
-    public Dictionary<string, string> BridgesByInterface()
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in Ports()) map[p.Interface] = p.Bridge;
-        return map;
-    }
-
-    /// <summary>The bridge a port (by port name) belongs to, or null.</summary>
-    public string? BridgeOfPort(string port)
-    {
-        var uuid = PortRows.FirstOrDefault(p => p.Name == port)?.Uuid;
-        if (uuid is null) return null;
-        return BridgeRows.FirstOrDefault(b => b.PortUuids.Contains(uuid))?.Name;
-    }
-
-    /// <summary>The bridge row of that name, or null.</summary>
-    public OvsBridgeRow? FindBridge(string name) => BridgeRows.FirstOrDefault(b => b.Name == name);
-
-    private static string? EffectiveMode(OvsPortRow p) =>
-        p.VlanMode ?? (p.Tag is not null ? "access" : p.Trunks.Count > 0 ? "trunk" : null);
-}
-
 /// <summary>
-/// Parsers for <c>ovs-vsctl --format=json</c> output: each table is one JSON object <c>{"data":[[…]],"headings":[…]}</c>,
-/// and cell values follow RFC 7047 (atoms, <c>["uuid",U]</c>, <c>["set",[…]]</c>, <c>["map",[…]]</c>).
+/// RFC 7047 values: the rows of <c>select</c> results and their cells (atoms, <c>["uuid",U]</c>, <c>["set",[…]]</c>,
+/// <c>["map",[…]]</c>) as NetNs reads them from OVSDB JSON-RPC replies; and the same rows as <c>ovs-vsctl --format=json</c>
+/// prints them (each table one JSON object <c>{"data":[[…]],"headings":[…]}</c>), which is how the captured golden files
+/// of the tests hold them.
 /// </summary>
-public static class OvsJson
+internal static class OvsJson
 {
     /// <summary>Splits the output of several <c>list</c> commands into one table per line, each a list of rows (column → value).</summary>
     public static List<List<Dictionary<string, JsonElement>>> ParseTables(string output)
@@ -172,14 +87,8 @@ public static class OvsJson
         return rows;
     }
 
-    /// <summary>A state from the rows of Bridge, Port and Interface selects (whole tables or single rows).</summary>
-    public static OvsState StateFromSelects(IEnumerable<JsonElement> bridges, IEnumerable<JsonElement> ports, IEnumerable<JsonElement> interfaces, string database) =>
-        StateFromRows(new List<List<Dictionary<string, JsonElement>>>
-        {
-            bridges.SelectMany(SelectRows).ToList(), ports.SelectMany(SelectRows).ToList(), interfaces.SelectMany(SelectRows).ToList(),
-        }, database);
-
-    private static OvsState StateFromRows(List<List<Dictionary<string, JsonElement>>> t, string database)
+    /// <summary>A state from the rows of the Bridge, Port and Interface tables (whole tables or selected rows).</summary>
+    public static OvsState StateFromRows(List<List<Dictionary<string, JsonElement>>> t, string database)
     {
         var bridges = t[0].Select(r => new OvsBridgeRow(Uuid(r, "_uuid") ?? "", Str(r, "name") ?? "", Str(r, "datapath_type") ?? "",
             Uuids(r, "ports"), Str(r, "fail_mode"), Map(r, "external_ids"))).ToList();

@@ -12,10 +12,11 @@ namespace NetNs.Tests;
 /// <summary>Contexts for tests: a recording fake kernel, a recording DHCP service, a scripted runner; the trace kept.</summary>
 internal static class Fakes
 {
-    public static NetNsContext Context(FakeRunner? runner = null, FakeKernel? kernel = null, FakeDhcp? dhcp = null, List<string>? trace = null) =>
+    public static NetNsContext Context(FakeRunner? runner = null, FakeKernel? kernel = null, FakeDhcp? dhcp = null, List<string>? trace = null, FakeOvsDb? ovsDb = null) =>
         new(runner ?? FakeRunner.Refusing(), new OvsConnection("unix:/nonexistent/db.sock", 1), CancellationToken.None, trace is null ? null : trace.Add)
         {
             Kernel = kernel ?? new FakeKernel(),
+            OvsDb = ovsDb ?? new FakeOvsDb(),
             Dhcp = dhcp ?? new FakeDhcp(),
         };
 }

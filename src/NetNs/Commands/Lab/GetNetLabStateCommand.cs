@@ -5,7 +5,7 @@ namespace NetNs.Commands.Lab;
 
 /// <summary>
 /// <para type="synopsis">Gets the live objects of a lab: its namespaces, bridges and links, with peers, VLANs, MTUs (bytes) and addresses, and whether each exists.</para>
-/// <para type="description">Reads the links and addresses of each lab namespace in process (rtnetlink) and the Bridge and Port tables of the lab's Open vSwitch.
+/// <para type="description">Reads the links and addresses of each lab namespace in process (rtnetlink) and the lab's bridges and ports (in process over OVSDB JSON-RPC, what 'ovs-vsctl --format=json list Bridge/Port' shows).
 /// Objects of the definition that are gone have Exists = $false; marked objects not in the definition are listed too.
 /// Errors: LabNotFound (ObjectNotFound); OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>

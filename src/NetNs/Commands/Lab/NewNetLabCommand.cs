@@ -10,7 +10,7 @@ namespace NetNs.Commands.Lab;
 /// collisions with existing namespaces, links, bridges and ports). Then the namespaces and veth pairs (each end directly in
 /// its namespace) are created in process, what one 'ip -batch -' does; then, from one thread entering each namespace in turn, rtnetlink requests
 /// (the ones 'ip -n NS -batch -' would send) bring lo and the ends up, mark them
-/// and add the addresses, while one 'ovs-vsctl' transaction creates the bridges, ports, tags and trunks; on
+/// and add the addresses, while ONE OVSDB transaction (in process, JSON-RPC; shown as its 'ovs-vsctl' line) creates the bridges, ports, tags and trunks; on
 /// userspace-datapath (netdev) bridges tx checksum offload is turned off on both veth ends (as 'ethtool -K DEV tx off').
 /// Every object carries the owner mark netns-lab:NAME (link alias, OVS external_ids) and the lab is recorded in
 /// /run/netns-ps/labs/NAME.json with the creating pid. If anything fails, everything built so far is removed.

@@ -1,3 +1,4 @@
+using NetNs.Core.Ovs;
 using System.Globalization;
 using System.Management.Automation;
 using System.Net;
@@ -48,7 +49,7 @@ public sealed class NewNetLabDefinitionCommand : LabCmdlet
 
     /// <summary>Datapath of the bridge.</summary>
     [Parameter]
-    public LabDatapathType DatapathType { get; set; } = LabDatapathType.Auto;
+    public OvsDatapathType DatapathType { get; set; } = OvsDatapathType.Auto;
 
     /// <summary>Access VLAN tags, assigned round-robin (host 1 gets the first).</summary>
     [Parameter]

@@ -51,7 +51,7 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
             {
                 links = Links.GetLinks(ns);
             }
-            if (ns.Length == 0 && links.Count > 0 && Core.Ovs.OvsClient.TryGetPortBridges(Runner, Core.Ovs.OvsConnection.Current, CancellationToken) is { Count: > 0 } ports)
+            if (ns.Length == 0 && links.Count > 0 && OvsSetting.Client(CancellationToken).TryGetPortBridges() is { Count: > 0 } ports)
                 links = links.Select(l => ports.TryGetValue(l.Name, out var b) ? l.WithOvsBridge(b) : l).ToList();
             var kind = Kind is null ? null : new WildcardPattern(Kind, WildcardOptions.IgnoreCase);
             WriteByName(links.Where(l => kind is null || kind.IsMatch(l.Kind)).ToList(), single is null ? Name : null, l => l.Name, n => KernelOps.LinkNotFound(new LinkId(ns, n)));

@@ -9,19 +9,19 @@ using NetNs.Core.Validation;
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Adds links of the root namespace (or of the namespace ovs-vswitchd runs in) as ports of an Open vSwitch bridge (ovs-vsctl add-port), many in ONE transaction.</para>
+/// <para type="synopsis">Adds links of the root namespace (or of the namespace ovs-vswitchd runs in) as ports of an Open vSwitch bridge (what ovs-vsctl add-port does, in process), many in ONE transaction.</para>
 /// <para type="description">Takes link names, or from the pipeline VethPair objects (the end in the switch namespace is connected: the root
 /// namespace unless Set-OvsConnection -SwitchNamespace names the one ovs-vswitchd runs in), NetLink objects or strings. All links are collected
 /// and added in EndProcessing in ONE transaction, atomically, the one 'ovs-vsctl add-port BR A -- add-port BR B …' sends (shown so in -Verbose):
-/// over a unix socket it is done in process (OVSDB JSON-RPC, RFC 7047), waiting like ovs-vsctl until ovs-vswitchd has applied it (cur_cfg),
-/// else ovs-vsctl runs. Only the links being connected are looked up (rtnetlink), so connecting a port starts no process.
+/// it is done in process (OVSDB JSON-RPC, RFC 7047), waiting like ovs-vsctl until ovs-vswitchd has applied it (cur_cfg).
+/// Only the links being connected are looked up (rtnetlink), so connecting a port starts no process.
 /// Optional -Tag (access VLAN 1-4094) or -Trunk (with -NativeVlan), IEEE 802.1Q. On a 'netdev' (userspace) bridge, tx checksum offload is
 /// turned off on both ends of each veth (what 'ethtool -K DEV tx off' does, in process with the SIOCETHTOOL ioctl), so that UDP (DHCP) and TCP
 /// work; TxChecksumOffload on the output shows it (-KeepTxChecksumOffload skips this). Every link is checked before OVS is touched. Errors: LinkNotFound (ObjectNotFound),
 /// LinkNotInRootNamespace, UnsupportedInputObject, InvalidInterfaceName, InvalidVlanTag, InvalidTrunk, DuplicateTrunkVlan,
 /// NativeVlanNotInTrunk, NativeVlanWithoutTrunk, ConflictingVlanParameters (InvalidArgument); BridgeNotFound (ObjectNotFound);
 /// PortExists (ResourceExists; with -Force a port already on that bridge is returned as it is); OvsUnreachable (ConnectionError)
-/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings. Ctrl+C while ovs-vsctl runs takes the new
+/// and OvsTimeout (OperationTimeout) are terminating. ethtool failures are warnings. Ctrl+C while the transaction runs takes the new
 /// ports out again; the ethtool step is not interrupted. Connecting many links shows progress.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "OvsPort", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
@@ -227,13 +227,12 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 }
                 catch (OperationCanceledException)
                 {
-                    // Ctrl+C while the port was added (ovs-vsctl or in process): the transaction may have committed. Take the ports out again (not cancellable,
+                    // Ctrl+C while the port was added: the transaction may have committed. Take the ports out again (not cancellable,
                     // one quick transaction), so that a stopped Connect-OvsPort leaves no port behind, and none without its offload setting.
                     // It waits at most --timeout seconds for ovs-vswitchd; the removal is stored in the database either way.
                     try
                     {
-                        // A runner of its own: this cmdlet's one writes to -Verbose, which a stopping pipeline refuses.
-                        new OvsClient(new Core.Process.CliWrapToolRunner(), Ovs.Connection).RemoveIfExist(Array.Empty<string>(), add);
+                        Ovs.Uncancellable().RemoveIfExist(Array.Empty<string>(), add);
                     }
                     catch (NetNsException)
                     {
@@ -260,7 +259,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         // Nothing is written while the pipeline is stopping (Ctrl+C): that would throw before the offload is done.
         if (!Stopping)
             foreach (var d in devices) WriteVerbose(OvsCommands.TxOffloadOff(d.Namespace, d.Device) + "   (in process: SIOCETHTOOL)");
-        foreach (var f in Ovs.DisableTxOffload(devices))
+        foreach (var f in Core.Native.ChecksumOffload.DisableAll(devices).Select(ex => ex.Message))
             if (!Stopping) WriteWarning($"Could not turn tx checksum offload off ({f}); UDP and TCP over the userspace datapath may fail on that link.");
     }
 }

@@ -5,8 +5,9 @@ using NetNs.Core.Ovs;
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Removes ports from Open vSwitch bridges (ovs-vsctl del-port), all piped ports in ONE transaction.</para>
-/// <para type="description">The links themselves stay. Errors: PortNotFound (ObjectNotFound) when no bridge (or not the bridge
+/// <para type="synopsis">Removes ports from Open vSwitch bridges (what ovs-vsctl del-port does, in process), all piped ports in ONE transaction.</para>
+/// <para type="description">The transaction goes to ovsdb-server over OVSDB JSON-RPC and is waited for until ovs-vswitchd has applied it;
+/// -Verbose shows the equivalent ovs-vsctl line marked '(in process: OVSDB JSON-RPC)'. The links themselves stay. Errors: PortNotFound (ObjectNotFound) when no bridge (or not the bridge
 /// given with -Bridge) has the port; BridgePortNotRemovable (InvalidOperation) for a bridge's own internal port (use
 /// Remove-OvsBridge); OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>
@@ -41,20 +42,8 @@ public sealed class DisconnectOvsPortCommand : OvsCmdlet
         Try(() =>
         {
             var state = Ovs.GetState();
-            var remove = new List<(string Bridge, string Port)>();
-            foreach (var (name, bridge) in _ports)
-            {
-                Try(() =>
-                {
-                    // Under -WhatIf a port previewed by Connect-OvsPort -WhatIf earlier in this pipeline or script counts as existing.
-                    var owner = state.BridgeOfPort(name) ?? (IsWhatIf ? WhatIfPlan.Find(MyInvocation, "port", name) : null);
-                    if (owner is null || (bridge is not null && owner != bridge)) throw Ovs.PortNotFound(name, bridge);
-                    if (owner == name)
-                        throw new NetNsException("BridgePortNotRemovable", NetNsErrorCategory.InvalidOperation,
-                            $"'{name}' is the internal port of bridge '{owner}'; remove the bridge with Remove-OvsBridge instead.", name);
-                    if (!remove.Contains((owner, name))) remove.Add((owner, name));
-                });
-            }
+            var remove = OwnersOf(_ports, state, (name, owner) => new NetNsException("BridgePortNotRemovable", NetNsErrorCategory.InvalidOperation,
+                $"'{name}' is the internal port of bridge '{owner}'; remove the bridge with Remove-OvsBridge instead.", name));
             if (remove.Count == 0) return;
             var cmd = OvsCommands.DeletePorts(Ovs.Connection, remove);
             if (!ShouldProcess(string.Join(", ", remove.Select(p => p.Bridge + "/" + p.Port)), cmd.ToString())) return;

@@ -4,7 +4,7 @@ using NetNs.Core.Models;
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Lists Open vSwitch bridges: name, datapath type, ports and fail mode (one read: OVSDB JSON-RPC over the unix socket in process, else ovs-vsctl --format=json).</para>
+/// <para type="synopsis">Lists Open vSwitch bridges: name, datapath type, ports and fail mode (one read, in process over OVSDB JSON-RPC).</para>
 /// <para type="description">Without -Name lists every bridge of the database set with Set-OvsConnection. Errors: BridgeNotFound
 /// (ObjectNotFound) for a name without wildcards that matches nothing; OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>

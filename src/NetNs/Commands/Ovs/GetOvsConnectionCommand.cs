@@ -5,7 +5,8 @@ namespace NetNs.Commands.Ovs;
 
 /// <summary>
 /// <para type="synopsis">Shows which Open vSwitch database and timeout (seconds) the OVS cmdlets use (Set-OvsConnection changes it).</para>
-/// <para type="description">With -Test, also checks that the database answers (ovs-vsctl list Open_vSwitch) and writes its
+/// <para type="description">With -Test, also checks that the database answers (reads the Open_vSwitch row in process over OVSDB
+/// JSON-RPC, what 'ovs-vsctl list Open_vSwitch' shows) and writes its
 /// OVS version to -Verbose; an unreachable database is the terminating error OvsUnreachable (ConnectionError).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "OvsConnection")]

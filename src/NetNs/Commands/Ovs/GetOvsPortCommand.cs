@@ -5,8 +5,9 @@ namespace NetNs.Commands.Ovs;
 
 /// <summary>
 /// <para type="synopsis">Lists Open vSwitch ports: bridge, port and interface name, ofport, VLAN mode, tag, trunks, the interface error.</para>
-/// <para type="description">One read of all bridges (OVSDB JSON-RPC over the unix socket in process, else ovs-vsctl --format=json), plus the root links (ip -j -d link show) for veth
-/// peers and the tx checksum offload state (ETHTOOL_GTXCSUM). Bridges' own internal ports are left out. A port whose device
+/// <para type="description">One read of all bridges, ports and interfaces, in process over OVSDB JSON-RPC (what 'ovs-vsctl --format=json list'
+/// shows), plus, in process too, the ports' links in the namespace ovs-vswitchd runs in (rtnetlink) for veth peers and the tx checksum
+/// offload state (ETHTOOL_GTXCSUM): no process starts. Bridges' own internal ports are left out. A port whose device
 /// vanished shows OVS's error (e.g. 'could not open network device X (No such device)') and OfPort -1. Errors: BridgeNotFound,
 /// PortNotFound (ObjectNotFound) for names without wildcards that match nothing; OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>

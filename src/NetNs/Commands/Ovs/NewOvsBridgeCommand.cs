@@ -5,12 +5,15 @@ using NetNs.Core.Ovs;
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Creates an Open vSwitch bridge (ovs-vsctl add-br NAME -- set Bridge NAME datapath_type=TYPE).</para>
+/// <para type="synopsis">Creates an Open vSwitch bridge (what ovs-vsctl add-br NAME -- set Bridge NAME datapath_type=TYPE does, in process over OVSDB JSON-RPC).</para>
 /// <para type="description">-DatapathType Auto (default) picks the kernel datapath ('system') when the openvswitch module is
 /// loaded (/sys/module/openvswitch exists) and the userspace datapath ('netdev') otherwise, and says which in -Verbose.
-/// Both operations run in one OVS transaction with --timeout (seconds, Set-OvsConnection). Errors: InvalidInterfaceName
-/// (InvalidArgument); BridgeExists, LinkExists (ResourceExists); OvsUnreachable (ConnectionError) and OvsTimeout
-/// (OperationTimeout) are terminating.</para>
+/// The bridge, its internal port and interface and its datapath type are stored in ONE OVSDB transaction (the one ovs-vsctl
+/// sends, shown so in -Verbose with '(in process: OVSDB JSON-RPC)'), and the cmdlet waits until ovs-vswitchd has applied it
+/// (cur_cfg; at most the Set-OvsConnection timeout, seconds). A bridge ovs-vswitchd could not set up (no OpenFlow port on its
+/// own interface, e.g. another instance owns the host's one userspace datapath) is removed again: BridgeDatapathFailed
+/// (ResourceUnavailable). Errors: InvalidInterfaceName (InvalidArgument); BridgeExists, LinkExists (ResourceExists);
+/// OvsUnreachable (ConnectionError) and OvsTimeout (OperationTimeout) are terminating.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "OvsBridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(OvsBridge))]
@@ -27,7 +30,7 @@ public sealed class NewOvsBridgeCommand : OvsCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var datapath = OvsClient.ResolveDatapath(DatapathType, out var reason);
+        var datapath = OvsDatapath.Resolve(DatapathType, out var reason);
         foreach (var name in Name)
         {
             Try(() =>

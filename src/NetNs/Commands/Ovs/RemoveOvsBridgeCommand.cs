@@ -5,8 +5,9 @@ using NetNs.Core.Ovs;
 namespace NetNs.Commands.Ovs;
 
 /// <summary>
-/// <para type="synopsis">Removes Open vSwitch bridges with all their ports (ovs-vsctl del-br NAME).</para>
-/// <para type="description">The links that were ports stay (only their OVS ports go). Errors: BridgeNotFound (ObjectNotFound)
+/// <para type="synopsis">Removes Open vSwitch bridges with all their ports (what ovs-vsctl del-br NAME does, in process over OVSDB JSON-RPC).</para>
+/// <para type="description">One transaction per bridge, waited for until ovs-vswitchd has applied it; -Verbose shows the equivalent
+/// ovs-vsctl line marked '(in process: OVSDB JSON-RPC)'. The links that were ports stay (only their OVS ports go). Errors: BridgeNotFound (ObjectNotFound)
 /// when the bridge does not exist; OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "OvsBridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -5,9 +5,11 @@ namespace NetNs.Commands.Ovs;
 
 /// <summary>
 /// <para type="synopsis">Chooses the Open vSwitch database (ovsdb-server socket) and timeout every OVS cmdlet of this session uses.</para>
-/// <para type="description">Module-wide setting: -Database 'unix:/path/db.sock' (or the bare absolute path) makes every OVS cmdlet
-/// run 'ovs-vsctl --db=unix:/path/db.sock'; -Default goes back to the system socket (unix:$OVS_RUNDIR/db.sock, default
-/// /var/run/openvswitch/db.sock). -TimeoutSeconds is passed as --timeout (seconds, default 10). -SwitchNamespace names the network
+/// <para type="description">Module-wide setting (every runspace of this process): -Database 'unix:/path/db.sock' (or the bare absolute
+/// path, or 'tcp:HOST:PORT') makes every OVS cmdlet send its OVSDB JSON-RPC requests to that ovsdb-server (the equivalent
+/// ovs-vsctl lines in -Verbose and -WhatIf carry --db=...); -Default goes back to the system socket (unix:$OVS_RUNDIR/db.sock, default
+/// /var/run/openvswitch/db.sock). -TimeoutSeconds bounds each request and the wait for ovs-vswitchd (seconds, default 10; --timeout in
+/// the equivalent lines). An ssl: remote is accepted but cannot be reached (NetNs configures no certificates). -SwitchNamespace names the network
 /// namespace ovs-vswitchd runs in (default: root), whose links Connect-OvsPort connects. Nothing is contacted here.
 /// Errors: InvalidOvsDatabase, InvalidOvsTimeout, InvalidNamespaceName (InvalidArgument).</para>
 /// </summary>
@@ -29,7 +31,7 @@ public sealed class SetOvsConnectionCommand : OvsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ToDefault)]
     public SwitchParameter Default { get; set; }
 
-    /// <summary>Seconds ovs-vsctl may wait (--timeout), 1–3600; default: unchanged (initially 10).</summary>
+    /// <summary>Seconds a request and the wait for ovs-vswitchd may take (ovs-vsctl's --timeout), 1–3600; default: unchanged (initially 10).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? TimeoutSeconds { get; set; }
 
@@ -54,12 +56,12 @@ public sealed class SetOvsConnectionCommand : OvsCmdlet
     {
         Try(() =>
         {
-            var current = OvsConnection.Current;
+            var current = OvsSetting.Current;
             var db = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(Database)) ? Database : current.Database;
             var sw = Default ? null : MyInvocation.BoundParameters.ContainsKey(nameof(SwitchNamespace)) ? NormalizeNamespace(SwitchNamespace) : current.SwitchNamespace;
             var next = new OvsConnection(db, TimeoutSeconds ?? (Default ? OvsConnection.DefaultTimeoutSeconds : current.TimeoutSeconds), sw);
             if (!ShouldProcess("Open vSwitch connection", $"Use {next.EffectiveDatabase} with --timeout={next.TimeoutSeconds}" + (next.SwitchNamespace.Length == 0 ? "" : $", ovs-vswitchd in namespace '{next.SwitchNamespace}'"))) return;
-            OvsConnection.Current = next;
+            OvsSetting.Current = next;
             if (PassThru) WriteObject(next);
         });
     }

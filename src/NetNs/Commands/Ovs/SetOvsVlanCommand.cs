@@ -9,7 +9,8 @@ namespace NetNs.Commands.Ovs;
 /// <para type="synopsis">Sets the IEEE 802.1Q VLAN role of Open vSwitch ports: access (-Tag), trunk (-Trunk, -NativeVlan) or normal (-Untagged).</para>
 /// <para type="description">Access: 'set Port P tag=N vlan_mode=access -- clear Port P trunks'. Trunk: 'set Port P trunks=A,B
 /// vlan_mode=trunk -- clear Port P tag'; with -NativeVlan: 'set Port P tag=N trunks=A,B vlan_mode=native-untagged'.
-/// -Untagged: 'clear Port P tag trunks vlan_mode'. All piped ports change in ONE transaction; the updated OvsPort objects are
+/// -Untagged: 'clear Port P tag trunks vlan_mode'. All piped ports change in ONE transaction, sent in process over OVSDB JSON-RPC (the
+/// ovs-vsctl lines above are its equivalent, shown in -Verbose and -WhatIf) and waited for until ovs-vswitchd applied it; the updated OvsPort objects are
 /// written. VLAN ids are 1-4094 (0 and 4095 are refused although OVS accepts them). Errors: InvalidVlanTag, InvalidTrunk,
 /// DuplicateTrunkVlan, NativeVlanNotInTrunk (InvalidArgument); PortNotFound (ObjectNotFound); OvsUnreachable (ConnectionError,
 /// terminating).</para>
@@ -78,22 +79,10 @@ public sealed class SetOvsVlanCommand : OvsCmdlet
             if (_ports.Count == 0) return;
             var state = Ovs.GetState();
             var whatIf = IsWhatIf;
-            var names = new List<string>();
-            var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (name, bridge) in _ports)
-            {
-                Try(() =>
-                {
-                    // Under -WhatIf a port previewed by Connect-OvsPort -WhatIf earlier in this pipeline or script counts as existing.
-                    var owner = state.BridgeOfPort(name) ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "port", name) : null);
-                    if (owner is null || (bridge is not null && owner != bridge)) throw Ovs.PortNotFound(name, bridge);
-                    if (owner == name)
-                        throw new NetNsException("BridgePortNotSupported", NetNsErrorCategory.InvalidOperation,
-                            $"'{name}' is the internal port of bridge '{owner}'; NetNs sets VLANs on the ports you connected.", name);
-                    if (!names.Contains(name)) names.Add(name);
-                    owners[name] = owner;
-                });
-            }
+            var resolved = OwnersOf(_ports, state, (name, owner) => new NetNsException("BridgePortNotSupported", NetNsErrorCategory.InvalidOperation,
+                $"'{name}' is the internal port of bridge '{owner}'; NetNs sets VLANs on the ports you connected.", name));
+            var names = resolved.Select(p => p.Port).Distinct(StringComparer.Ordinal).ToList();
+            var owners = resolved.GroupBy(p => p.Port, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Bridge, StringComparer.Ordinal);
             if (names.Count == 0) return;
             var cmd = OvsCommands.SetVlan(Ovs.Connection, names, vlan);
             if (!ShouldProcess(string.Join(", ", names) + ": " + vlan, cmd.ToString()))
