@@ -45,16 +45,16 @@ public abstract class OvsCmdlet : NetNsCmdlet
     /// ETHTOOL_GTXCSUM, all read on one thread), an error for a system device that no longer exists, and, for veth ends, the
     /// peer's name and namespace from <paramref name="links"/> (null: unknown, no error is added then).
     /// </summary>
-    private protected List<OvsPort> Complete(IReadOnlyCollection<OvsPort> ports, IReadOnlyDictionary<string, ResolvedLink>? links)
+    private protected List<OvsPort> Complete(IReadOnlyCollection<OvsPort> ports, IReadOnlyDictionary<string, NetLink>? links)
     {
         var sw = Ovs.Connection.SwitchNamespace;
         var offload = ChecksumOffload.Read(ports.Select(p => (sw, p.Interface)));
         return ports.Select(port =>
         {
-            ResolvedLink? link = null;
+            NetLink? link = null;
             links?.TryGetValue(port.Interface, out link);
             var gone = links is not null && link is null && port.InterfaceType.Length == 0
-                ? $"network device {port.Interface} does not exist in {Core.Ip.IpClient.Describe(sw)} (it vanished after it was connected; OVS keeps the port)"
+                ? $"network device {port.Interface} does not exist in {Core.Ip.LinkId.Describe(sw)} (it vanished after it was connected; OVS keeps the port)"
                 : null;
             return port.With(offload.TryGetValue((sw, port.Interface), out var on) ? on : null, link?.PeerName, link?.PeerNamespace, gone);
         }).ToList();
@@ -65,11 +65,11 @@ public abstract class OvsCmdlet : NetNsCmdlet
     /// Set-OvsConnection -SwitchNamespace says otherwise), veth peers resolved, looked up in process (rtnetlink); null when
     /// they cannot be read.
     /// </summary>
-    private protected IReadOnlyDictionary<string, ResolvedLink>? SwitchLinks(IReadOnlyCollection<string> interfaces)
+    private protected IReadOnlyDictionary<string, NetLink>? SwitchLinks(IReadOnlyCollection<string> interfaces)
     {
         try
         {
-            return LinkResolver.Resolve(Ovs.Connection.SwitchNamespace, interfaces);
+            return Links.Find(Ovs.Connection.SwitchNamespace, interfaces);
         }
         catch (Core.Errors.NetNsException)
         {

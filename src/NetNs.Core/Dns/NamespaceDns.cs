@@ -86,9 +86,9 @@ internal static class NamespaceDns
     }
 
     /// <summary>Writes /etc/netns/NAME/resolv.conf atomically (temp file + rename). Refuses symlinks.</summary>
-    public static NamespaceDnsConfig Write(string @namespace, IReadOnlyList<IPAddress> servers, IReadOnlyList<string> search)
+    public static NamespaceDnsConfig Write(Kernel.IKernel kernel, string @namespace, IReadOnlyList<IPAddress> servers, IReadOnlyList<string> search)
     {
-        IpClient.RequireNamespace(@namespace);
+        KernelOps.Require(kernel, @namespace);
         var dir = System.IO.Path.Combine(EtcNetns, @namespace);
         RefuseLink(EtcNetns);
         RefuseLink(dir);

@@ -65,5 +65,5 @@ internal static class ChecksumOffload
 
     private static NetNsException Fail(string ns, string dev, string why) =>
         new("ChecksumOffloadFailed", NetNsErrorCategory.InvalidResult,
-            $"Cannot turn tx checksum offload off on {(dev.Length > 0 ? $"'{dev}' in " : "")}{IpClient.Describe(ns)}: {why}.", IpClient.Target(ns, dev));
+            $"Cannot turn tx checksum offload off on {(dev.Length > 0 ? $"'{dev}' in " : "")}{LinkId.Describe(ns)}: {why}.", new LinkId(ns, dev).Target);
 }

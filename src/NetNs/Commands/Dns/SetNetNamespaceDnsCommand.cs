@@ -43,7 +43,7 @@ public sealed class SetNetNamespaceDnsCommand : NetNsCmdlet
             var search = Search.Select(NamespaceDns.Domain).ToList();
             Namespaces.RequireNamespace(Namespace);
             if (!ShouldProcess(NamespaceDns.PathOf(Namespace), "Write " + string.Join(", ", servers))) return;
-            var written = NamespaceDns.Write(Namespace, servers, search);
+            var written = NamespaceDns.Write(Context.Kernel, Namespace, servers, search);
             if (PassThru) WriteObject(written);
         });
     }

@@ -122,7 +122,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
     private void Check()
     {
         if (ParameterSetName == CommandSet) Core.Validation.Validate.Program(Command, "Command");
-        IpClient.RequireNamespace(Namespace);
+        Namespaces.RequireNamespace(Namespace);
     }
 
     /// <summary>The objects of one piped item (a collection given to -InputObject is enumerated), kept as PSObjects so a
@@ -191,7 +191,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
         if (exit != 0 && !IgnoreExitCode)
         {
             WriteNetNsError("NativeCommandFailed", NetNsErrorCategory.InvalidResult,
-                $"'{cmd}' exited with status {exit} in {IpClient.Describe(Namespace)}.", Command);
+                $"'{cmd}' exited with status {exit} in {LinkId.Describe(Namespace)}.", Command);
         }
     }
 
@@ -277,7 +277,7 @@ public sealed class InvokeInNamespaceCommand : NetNsCmdlet
         SessionState.PSVariable.Set("global:LASTEXITCODE", exit);
         if (!inPayload)
         {
-            WriteNetNsError("ScriptBlockFailed", NetNsErrorCategory.InvalidResult, $"The script block did not complete in {IpClient.Describe(Namespace)} (child pwsh exit status {exit}).", Namespace);
+            WriteNetNsError("ScriptBlockFailed", NetNsErrorCategory.InvalidResult, $"The script block did not complete in {LinkId.Describe(Namespace)} (child pwsh exit status {exit}).", Namespace);
             return;
         }
         var result = PSSerializer.Deserialize(output.ToString());

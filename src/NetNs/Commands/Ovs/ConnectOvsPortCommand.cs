@@ -87,7 +87,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
         }
         var o = InputObject is PSObject p ? p.BaseObject : InputObject;
         var sw = Ovs.Connection.SwitchNamespace;
-        var where = IpClient.Describe(sw);
+        var where = LinkId.Describe(sw);
         switch (o)
         {
             case VethPair pair when (pair.PeerNamespace == sw ? pair.PeerName : pair.Namespace == sw ? pair.Name : null) is { } end:
@@ -103,7 +103,7 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
                 break;
             case NetLink link when link.Namespace != sw:
                 WriteNetNsError("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
-                    $"Link '{link.Name}' is in {IpClient.Describe(link.Namespace)}; Open vSwitch can only add links of {where}{SwitchHint(sw)}. Move it with Move-NetLink, or connect its peer{(link.PeerName is null ? "" : " '" + link.PeerName + "'")}.", link);
+                    $"Link '{link.Name}' is in {LinkId.Describe(link.Namespace)}; Open vSwitch can only add links of {where}{SwitchHint(sw)}. Move it with Move-NetLink, or connect its peer{(link.PeerName is null ? "" : " '" + link.PeerName + "'")}.", link);
                 break;
             case NetLink link:
                 Add(link.Name);
@@ -119,12 +119,12 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
     }
 
     /// <summary>LinkNotFound, or LinkNotInRootNamespace naming the namespace that holds a link of that name (the wrong veth end).</summary>
-    private static NetNsException NotHere(string sw, string name)
+    private NetNsException NotHere(string sw, string name)
     {
-        var elsewhere = IpClient.NamespacesHoldingLink(name, sw);
-        if (elsewhere.Count == 0) return IpClient.LinkNotFound(sw, name);
+        var elsewhere = Links.NamespacesHolding(name, sw);
+        if (elsewhere.Count == 0) return KernelOps.LinkNotFound(new LinkId(sw, name));
         return new NetNsException("LinkNotInRootNamespace", NetNsErrorCategory.InvalidArgument,
-            $"Link '{name}' is not in {IpClient.Describe(sw)} but in namespace '{string.Join("', '", elsewhere)}'; Open vSwitch can only add links of {IpClient.Describe(sw)}{SwitchHint(sw)}. Connect the other end of its veth pair instead (Get-NetLink -Namespace {elsewhere[0]} {name} shows it as the peer), or move it with Move-NetLink.", name);
+            $"Link '{name}' is not in {LinkId.Describe(sw)} but in namespace '{string.Join("', '", elsewhere)}'; Open vSwitch can only add links of {LinkId.Describe(sw)}{SwitchHint(sw)}. Connect the other end of its veth pair instead (Get-NetLink -Namespace {elsewhere[0]} {name} shows it as the peer), or move it with Move-NetLink.", name);
     }
 
     private static string SwitchHint(string sw) => sw.Length == 0 ? "" : " (the namespace ovs-vswitchd runs in, Set-OvsConnection -SwitchNamespace)";
@@ -158,8 +158,8 @@ public sealed class ConnectOvsPortCommand : OvsCmdlet
             ?? (whatIf ? WhatIfPlan.Find(MyInvocation, "bridge", Bridge) : null)
             ?? throw Ovs.BridgeNotFound(Bridge);
         // Only the links being connected are looked up, in process (RTM_GETLINK; veth peers through their netns id).
-        IpClient.RequireNamespace(sw, "SwitchNamespace");
-        var links = LinkResolver.Resolve(sw, _names, _likely);
+        Namespaces.RequireNamespace(sw, "SwitchNamespace");
+        var links = Links.Find(sw, _names, _likely);
         var info = links.ToDictionary(l => l.Key, l => (l.Value.Kind, l.Value.PeerName, l.Value.PeerNamespace), StringComparer.Ordinal);
         if (whatIf)
             foreach (var p in _previewed) if (!info.ContainsKey(p.Key)) info[p.Key] = p.Value;
