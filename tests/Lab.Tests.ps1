@@ -175,6 +175,16 @@ Describe 'A 20-host lab' {
         Get-Content -Raw $f | Should -Match 'Namespaces'
     }
 
+    It 'exports a bridge defined with DatapathType Auto as Auto, not as the datapath Auto picked' {
+        $h = @{ Name = "${p}au"; Bridges = @(@{ Name = "${p}aubr" }); Namespaces = @("${p}au1")
+            Links = @(@{ Namespace = "${p}au1"; Name = 'eth0'; Bridge = "${p}aubr"; PeerName = "v${p}au1" }) }
+        $null = New-NetLab -Definition $h @O
+        try {
+            (Export-NetLab -Name "${p}au").Bridges[0].DatapathType | Should -Be 'Auto'
+            (Get-NetLabState -Name "${p}au" | Where-Object Kind -eq 'Bridge').Name | Should -Be "${p}aubr"
+        } finally { Remove-NetLab -Name "${p}au" -Confirm:$false }
+    }
+
     It 'round-trips: export -> remove -> build -> export gives the same file' {
         Remove-NetLab -Name $lab -Confirm:$false
         Get-OurNamespaces | Should -BeNullOrEmpty

@@ -56,6 +56,27 @@ Describe 'Connect-OvsPort with ovs-vswitchd in its own namespace' {
         $p.Error | Should -BeNullOrEmpty
     }
 
+    It 'New-OvsBridge checks for a clashing link in the switch namespace, not in the root namespace' {
+        $inSw = New-TestName 'swk'; $inRoot = New-TestName 'swr'
+        # (veth pairs: this kernel has no dummy links)
+        & ip -n $sw link add $inSw type veth peer name "${inSw}p"
+        & ip link add $inRoot type veth peer name "${inRoot}p"
+        try {
+            New-OvsBridge $inSw -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Assert-NetNsError $e 'LinkExists' 'ResourceExists'
+            $e[0].Exception.Message | Should -BeLike "*namespace '$sw'*"
+            @(& ovs-vsctl "--db=unix:$($ovs.Socket)" list-br) | Should -Not -Contain $inSw
+            # A root link of the bridge's name is no clash: the internal interface appears in the switch namespace.
+            (New-OvsBridge $inRoot -DatapathType Netdev).Name | Should -Be $inRoot
+            Test-Path "/sys/class/net/$inRoot" | Should -BeTrue
+            @(& ip -n $sw -br link show $inRoot).Count | Should -Be 1
+        } finally {
+            & ovs-vsctl "--db=unix:$($ovs.Socket)" --if-exists del-br $inRoot
+            & ip -n $sw link del $inSw 2>$null
+            & ip link del $inRoot 2>$null
+        }
+    }
+
     It 'refuses a pair with no end in the switch namespace, and a missing link, before touching OVS' {
         New-NetNamespace $h3 | Out-Null
         Add-VethPair -Name a0 -PeerName b0 -Namespace $h3 -PeerNamespace $h3 | Connect-OvsPort -Bridge $br -ErrorVariable e -ErrorAction SilentlyContinue

@@ -26,6 +26,13 @@ internal sealed class LabInspector
         _ct = context.Cancellation;
     }
 
+    /// <summary>
+    /// The datapath to write for a bridge of the definition: what the definition said (Auto included) while the live bridge
+    /// has what that resolves to here, else the live one (drift shows).
+    /// </summary>
+    private static OvsDatapathType AsDefined(OvsDatapathType defined, OvsDatapathType live) =>
+        defined == OvsDatapathType.Auto && OvsDatapath.FromColumn(OvsDatapath.Resolve(defined, out _)) == live ? defined : live;
+
     /// <summary>The live lab as a definition.</summary>
     public LabDefinition ReadLive(LabRecord r)
     {
@@ -49,7 +56,7 @@ internal sealed class LabInspector
             ovs = LabOvs.Read(_runner, r.OvsSocket, _ct);
             var byName = ovs.BridgeRows.ToDictionary(b => b.Name, StringComparer.Ordinal);
             foreach (var b in d.Bridges)
-                if (byName.TryGetValue(b.Name, out var ob)) bridges.Add(new LabBridge(b.Name, OvsDatapath.FromColumn(ob.DatapathType)));
+                if (byName.TryGetValue(b.Name, out var ob)) bridges.Add(new LabBridge(b.Name, AsDefined(b.DatapathType, OvsDatapath.FromColumn(ob.DatapathType))));
             foreach (var ob in ovs.BridgeRows.Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name && d.Bridges.All(x => x.Name != b.Name)).OrderBy(b => b.Name, StringComparer.Ordinal))
                 bridges.Add(new LabBridge(ob.Name, OvsDatapath.FromColumn(ob.DatapathType)));
         }

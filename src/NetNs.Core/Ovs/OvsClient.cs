@@ -143,7 +143,7 @@ internal sealed class OvsClient
     /// <summary>The error for a missing port.</summary>
     public NetNsException PortNotFound(string name, string? bridge = null) => OvsErrors.PortNotFound(Connection, name, bridge);
 
-    /// <summary>Checks a new bridge before anything is changed: name, not an existing bridge or port, no link of that name in the root namespace.</summary>
+    /// <summary>Checks a new bridge before anything is changed: name, not an existing bridge or port, no link of that name in the switch namespace (where its internal interface appears).</summary>
     public void ValidateNewBridge(string name, OvsState state)
     {
         Validate.InterfaceName(name, "Name");
@@ -151,9 +151,11 @@ internal sealed class OvsClient
             throw new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"Open vSwitch bridge '{name}' already exists in {Remote}.", name);
         if (state.BridgeOfPort(name) is { } owner)
             throw new NetNsException("BridgeExists", NetNsErrorCategory.ResourceExists, $"'{name}' is already a port of Open vSwitch bridge '{owner}'; a bridge needs a name of its own.", name);
-        if (OvsSwitchLinks.RootLinkExists(name))
+        // The bridge's internal interface appears where ovs-vswitchd runs: the switch namespace (Set-OvsConnection -SwitchNamespace).
+        var sw = Connection.SwitchNamespace;
+        if (new Ip.LinkOps(_context).Exists(sw, name))
             throw new NetNsException("LinkExists", NetNsErrorCategory.ResourceExists,
-                $"A network interface '{name}' already exists in the root namespace; the bridge's internal interface needs that name. Pick another bridge name.", name);
+                $"A network interface '{name}' already exists in {Ip.LinkId.Describe(sw)}, where ovs-vswitchd runs; the bridge's internal interface needs that name. Pick another bridge name.", name);
     }
 
     /// <summary>Creates a bridge (<c>add-br NAME -- set Bridge NAME datapath_type=…</c>, one transaction) and returns it.</summary>

@@ -6,9 +6,6 @@ namespace NetNs.Core.Ovs;
 /// <summary>The links of the namespace ovs-vswitchd runs in, as the OVS operations need them (rtnetlink, in process).</summary>
 internal static class OvsSwitchLinks
 {
-    /// <summary>True when the root namespace has a link named <paramref name="name"/> (if_nametoindex, in process).</summary>
-    public static bool RootLinkExists(string name) => Rtnl.IndexOf(name) != 0;
-
     /// <summary>
     /// Which of <paramref name="links"/> (in <paramref name="switchNamespace"/>) are veth ends whose peer is in one of
     /// <paramref name="namespaces"/>, with that namespace: on one thread in the switch namespace, the namespaces' netns ids

@@ -7,7 +7,7 @@ namespace NetNs.Commands.Lab;
 /// <summary>
 /// <para type="synopsis">Exports the live state of a lab as a definition file (.psd1, .json, .yaml) or object.</para>
 /// <para type="description">What exists now (see Get-NetLabState) is written, in the order of the lab's record, so export,
-/// Remove-NetLab, New-NetLab, export gives the same file. Bridges are written with their actual datapath type.
+/// Remove-NetLab, New-NetLab, export gives the same file. Bridges are written with the datapath type the definition gave (Auto stays Auto while the bridge has what Auto picks here), else the actual one.
 /// Without -Path the LabDefinition object is returned. An existing file is overwritten, as Export-Csv does, unless
 /// -NoClobber. Errors: LabNotFound (ObjectNotFound); FileExists (ResourceExists) with -NoClobber; InvalidLabDefinition
 /// (InvalidArgument) for an unknown file extension.</para>
