@@ -182,7 +182,10 @@ Describe 'A 20-host lab' {
         try {
             (Export-NetLab -Name "${p}au").Bridges[0].DatapathType | Should -Be 'Auto'
             (Get-NetLabState -Name "${p}au" | Where-Object Kind -eq 'Bridge').Name | Should -Be "${p}aubr"
-        } finally { Remove-NetLab -Name "${p}au" -Confirm:$false }
+            # The teardown's OVSDB transaction runs on a worker thread; -Verbose still shows it, marked in process.
+            $v = @(Remove-NetLab -Name "${p}au" -Confirm:$false -Verbose 4>&1 | ForEach-Object Message)
+            @($v | Where-Object { $_ -like "*del-br ${p}aubr*(in process: OVSDB JSON-RPC)" }).Count | Should -Be 1
+        } finally { Remove-NetLab -Name "${p}au" -Confirm:$false -ErrorAction SilentlyContinue }
     }
 
     It 'round-trips: export -> remove -> build -> export gives the same file' {

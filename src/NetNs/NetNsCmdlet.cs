@@ -40,11 +40,29 @@ public abstract class NetNsCmdlet : PSCmdlet
     /// <summary>Address operations over this cmdlet's context.</summary>
     private protected AddressOps Addresses => new(Context);
 
+    // Trace lines of worker threads (a lab's OVSDB transaction runs beside its kernel part): -Verbose can only be written
+    // from the pipeline thread, so they wait here until it writes the next line or the operation returns.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _laterTrace = new();
+
     /// <summary>Writes a trace line (a command line, or an in-process request's equivalent) to -Verbose.</summary>
     private void Trace(string line)
     {
-        // Only on the pipeline thread, and not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
-        if (Environment.CurrentManagedThreadId == _pipelineThread && !Stopping) WriteVerbose(line);
+        if (Environment.CurrentManagedThreadId != _pipelineThread)
+        {
+            _laterTrace.Enqueue(line);
+            return;
+        }
+        FlushTrace();
+        // Not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
+        if (!Stopping) WriteVerbose(line);
+    }
+
+    /// <summary>Writes the trace lines worker threads left (on the pipeline thread only).</summary>
+    private protected void FlushTrace()
+    {
+        if (Environment.CurrentManagedThreadId != _pipelineThread) return;
+        while (_laterTrace.TryDequeue(out var line))
+            if (!Stopping) WriteVerbose(line);
     }
 
     /// <inheritdoc />
@@ -124,12 +142,17 @@ public abstract class NetNsCmdlet : PSCmdlet
         }
         catch (NetNsException ex)
         {
+            FlushTrace();
             WriteNetNsError(ex);
             return false;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+        finally
+        {
+            FlushTrace();
         }
     }
 
