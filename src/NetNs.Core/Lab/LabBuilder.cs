@@ -108,7 +108,11 @@ public sealed class LabBuilder
             Created = DateTime.UtcNow, OvsSocket = o.OvsSocket, SwitchNamespace = o.SwitchNamespace, Datapaths = datapaths,
             Definition = JsonSerializer.SerializeToElement(LabDefinitionWriter.ToTree(d)),
         };
-        LabStore.Save(record);
+        // Claimed atomically: Check's look-up above gives the early, friendly error; this one closes the race with
+        // another process that checked the same name at the same moment (it builds nothing and removes nothing).
+        if (!LabStore.TryClaim(record))
+            throw new NetNsException("LabExists", NetNsErrorCategory.ResourceExists,
+                $"Lab '{d.Name}' exists already (another process created its record while this one was checking). Remove it with Remove-NetLab, or sweep stale labs with Clear-NetLab; nothing was created.", d.Name);
         try
         {
             var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NetNs.Core.Errors;
@@ -76,11 +77,39 @@ public static class LabStore
         EnsureDirectory();
         var path = PathOf(record.Name);
         if (new FileInfo(path).LinkTarget is not null) throw Unsafe(path, "is a symbolic link");
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        File.Delete(tmp);
+        var tmp = path + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
         using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
             JsonSerializer.Serialize(fs, record, LabStoreJson.Default.LabRecord);
         File.Move(tmp, path, overwrite: true);
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string oldPath, string newPath);
+
+    private const int EEXIST = 17;
+
+    /// <summary>
+    /// Creates a lab's first record exclusively and returns false when a record of that name exists already. The name
+    /// is claimed atomically: the complete record is written to a temp file and hard-linked to its name (link(2) fails
+    /// with EEXIST when the name is taken), so of two processes building the same lab name at once exactly one goes on,
+    /// and a reader never sees a half-written record. (File.Move without overwrite is not atomic: it checks, then renames.)
+    /// </summary>
+    public static bool TryClaim(LabRecord record)
+    {
+        EnsureDirectory();
+        var path = PathOf(record.Name);
+        var tmp = path + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+                JsonSerializer.Serialize(fs, record, LabStoreJson.Default.LabRecord);
+            if (Link(tmp, path) == 0) return true;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EEXIST) return false;
+            throw new NetNsException("LabStoreFailed", NetNsErrorCategory.InvalidOperation,
+                $"Cannot create the lab record '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.", path);
+        }
+        finally { File.Delete(tmp); }
     }
 
     /// <summary>Reads one record, or null when there is none (or it is unreadable).</summary>
