@@ -113,10 +113,14 @@ public sealed class LabBuilder
         if (!LabStore.TryClaim(record))
             throw new NetNsException("LabExists", NetNsErrorCategory.ResourceExists,
                 $"Lab '{d.Name}' exists already (another process created its record while this one was checking). Remove it with Remove-NetLab, or sweep stale labs with Clear-NetLab; nothing was created.", d.Name);
+        // How many lines of the root batch ran: the namespaces and veth pairs of those lines are this process's own.
+        // ip -batch stops at its first failing line, so when "netns add X" fails (X made by another process since the
+        // check) the roll-back must not remove X, nor anything named after the failing line.
+        var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
+        var rootDone = rootLines.Count;
         try
         {
-            var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
-            RunBatch("", rootLines);
+            RunBatch("", rootLines, failedLine => rootDone = failedLine - 1);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
                 ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
@@ -167,7 +171,11 @@ public sealed class LabBuilder
         }
         catch (Exception ex) when (ex is NetNsException or OperationCanceledException)
         {
-            try { Remove(record, rollback: true); }
+            var ownNs = d.Namespaces.Take(Math.Clamp(rootDone, 0, d.Namespaces.Count)).ToList();
+            var ownNames = ownNs.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var own = new LabDefinition(d.Name, d.Bridges, ownNs, d.Links.Take(Math.Clamp(rootDone - d.Namespaces.Count, 0, d.Links.Count)),
+                d.Dhcp.Where(s => ownNames.Contains(s.Namespace)));
+            try { Remove(record, rollback: true, own); }
             catch (NetNsException) { /* the build error below is the one to report */ }
             LabStore.Delete(d.Name);
             if (ex is OperationCanceledException) throw;
@@ -177,12 +185,13 @@ public sealed class LabBuilder
         }
     }
 
-    private void RunBatch(string @namespace, List<(string Line, string Target)> lines)
+    private void RunBatch(string @namespace, List<(string Line, string Target)> lines, Action<int>? failedAt = null)
     {
         if (lines.Count == 0) return;
         var cmd = LabCommands.Batch(@namespace, lines.Select(l => l.Line));
         var r = Run(cmd);
         if (r.Succeeded) return;
+        if (LabCommands.FailedLine(r.StandardError) is { } n) failedAt?.Invoke(n);
         var target = LabCommands.FailedTarget(r.StandardError, lines) ?? IpClient.Describe(@namespace);
         var first = r.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit status {r.ExitCode}";
         throw new NetNsException("LabBuildFailed", Errors.KernelErrors.Classify(r.StandardError), $"Cannot create {target}: {first}", target);
@@ -214,9 +223,12 @@ public sealed class LabBuilder
     /// are gone (those still there that carry the lab's mark are deleted); then its record. With <paramref name="rollback"/>
     /// (a failed build) unmarked ends are removed too, as the lab just created them.
     /// </summary>
-    public void Remove(LabRecord r, bool rollback = false)
+    /// <param name="r">The lab's record.</param>
+    /// <param name="rollback">A failed build: also unmarked ends, and only bridges carrying the lab's mark.</param>
+    /// <param name="only">The part of the definition to remove (a roll-back: what this process created); null: all of it.</param>
+    public void Remove(LabRecord r, bool rollback = false, LabDefinition? only = null)
     {
-        var d = DefinitionOf(r);
+        var d = only ?? DefinitionOf(r);
         var errors = new List<NetNsException>();
         // OVS first: ovs-vswitchd's removal of the ports is the longest step, so it runs while the kernel part is done.
         // The kernel part starts once the transaction is committed (not before: the two would compete for the CPU while
@@ -230,7 +242,18 @@ public sealed class LabBuilder
             var bridges = d.Bridges.Select(b => b.Name).ToList();
             ovs = Task.Run(() =>
             {
-                try { client.RemoveIfExist(bridges, Array.Empty<string>(), committed.Set); }
+                try
+                {
+                    // A roll-back removes only the bridges carrying the lab's mark: a bridge of that name made by
+                    // another process since the check (the build's add-br then failed) is not this lab's.
+                    if (rollback)
+                    {
+                        var marked = LabOvs.Read(_runner, r.OvsSocket, _ct).Bridges
+                            .Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+                        bridges = bridges.Where(marked.Contains).ToList();
+                    }
+                    client.RemoveIfExist(bridges, Array.Empty<string>(), committed.Set);
+                }
                 finally { committed.Set(); }
             }, _ct);
             committed.Wait(TimeSpan.FromSeconds(2), _ct);
