@@ -175,13 +175,17 @@ public sealed class LabBuilder
             var ownNames = ownNs.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
             var own = new LabDefinition(d.Name, d.Bridges, ownNs, d.Links.Take(Math.Clamp(rootDone - d.Namespaces.Count, 0, d.Links.Count)),
                 d.Dhcp.Where(s => ownNames.Contains(s.Namespace)));
+            // The build error is the one to report; a roll-back that could not remove everything is said in it, and the
+            // record is kept so that Remove-NetLab (or Clear-NetLab once this process has ended) can finish the job.
+            NetNsException? undo = null;
             try { Remove(record, rollback: true, own); }
-            catch (NetNsException) { /* the build error below is the one to report */ }
-            LabStore.Delete(d.Name);
+            catch (NetNsException rex) { undo = rex; }
             if (ex is OperationCanceledException) throw;
             var ne = (NetNsException)ex;
-            throw new NetNsException("LabBuildFailed", ne.Category,
-                $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed.", ne.Target ?? d.Name, ne);
+            throw new NetNsException("LabBuildFailed", ne.Category, undo is null
+                ? $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed."
+                : $"Lab '{d.Name}' was not built: {ne.Message} The roll-back could not remove everything: {undo.Message} The record {LabStore.PathOf(d.Name)} is kept: Remove-NetLab {d.Name} finishes it.",
+                ne.Target ?? d.Name, ne);
         }
     }
 
