@@ -223,7 +223,10 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
                 $delay = ($round - 1) * 20
                 $killer = Start-ThreadJob { param($d, $ms) if ($ms) { Start-Sleep -Milliseconds $ms }; & kill -KILL $d } -ArgumentList $vs, $delay
                 $sw = [Diagnostics.Stopwatch]::StartNew()
-                $ports = @($pairs | Connect-OvsPort -Bridge $br -ErrorVariable e -ErrorAction SilentlyContinue)
+                # OvsTimeout and OvsUnreachable are terminating: caught as the error record.
+                $ce = $null; $caught = $null
+                $ports = @(try { $pairs | Connect-OvsPort -Bridge $br -ErrorVariable ce -ErrorAction SilentlyContinue } catch { $caught = $_ })
+                $e = @(@($ce) + @($caught) | Where-Object { $_ })
                 $took = $sw.ElapsedMilliseconds
                 $killer | Wait-Job | Remove-Job
                 Wait-Gone $vs
@@ -275,7 +278,9 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
                     & ip netns exec $o.Namespace ovs-vswitchd "unix:$($o.Socket)" "--pidfile=$($o.SwitchPid)" "--unixctl=$($o.Dir)/ovs-vswitchd.ctl" "--log-file=$($o.Dir)/ovs-vswitchd.log" -vconsole:off --detach --no-chdir 2>$null } -ArgumentList $vs, $Restart, $ovs
             }
             $sw = [Diagnostics.Stopwatch]::StartNew()
-            $r = New-NetLab -Definition $def @O -ErrorVariable e -ErrorAction SilentlyContinue
+            $ce = $null; $caught = $null
+            $r = try { New-NetLab -Definition $def @O -ErrorVariable ce -ErrorAction SilentlyContinue } catch { $caught = $_ }
+            $e = @(@($ce) + @($caught) | Where-Object { $_ })
             $took = $sw.ElapsedMilliseconds
             $killer | Wait-Job | Remove-Job
             if ($Restart) { $restarter | Wait-Job | Remove-Job } else { Wait-Gone $vs; Start-Vswitchd }
@@ -425,9 +430,9 @@ Describe 'The building pwsh SIGKILLed at random points' {
                 $file = Join-Path $tmp "kill-$Phase-$i.json"
                 $null = New-NetLabDefinition -Star -Name $lab -HostCount 6 -Prefix $hp -DatapathType Netdev -Path $file
                 $ready = Join-Path $tmp "kill-$Phase-$i.ready"; $go = Join-Path $tmp "kill-$Phase-$i.go"
-                $setup = if ($Phase -eq 'r') { "`$null = New-NetLab -Definition '$file' -OvsSocket '$($ovs.Socket)' -SwitchNamespace '$($ovs.Namespace)'`n" } else { "`$null = Get-NetLab`n" }
-                $act = if ($Phase -eq 'r') { "Remove-NetLab -Name '$lab' -Confirm:`$false" } else { "`$null = New-NetLab -Definition '$file' -OvsSocket '$($ovs.Socket)' -SwitchNamespace '$($ovs.Namespace)'" }
-                $k = Start-Child "$setup New-Item -ItemType File '$ready' | Out-Null`nwhile (-not [IO.File]::Exists('$go')) { }`n$act`n'done'`nStart-Sleep 60"
+                $setup = if ($Phase -eq 'y') { "`$null = New-NetLab -Definition '$file' -OvsSocket '$($ovs.Socket)' -SwitchNamespace '$($ovs.Namespace)'`n" } else { "`$null = Get-NetLab`n" }
+                $act = if ($Phase -eq 'y') { "Remove-NetLab -Name '$lab' -Confirm:`$false" } else { "`$null = New-NetLab -Definition '$file' -OvsSocket '$($ovs.Socket)' -SwitchNamespace '$($ovs.Namespace)'" }
+                $k = Start-Child "$setup New-Item -ItemType File '$ready' | Out-Null`nwhile (-not [IO.File]::Exists('$go')) { [Threading.Thread]::Sleep(1) }`n$act`n'done'`nStart-Sleep 60"
                 $k | Add-Member Lab $lab -PassThru | Add-Member Go $go -PassThru | Add-Member Ready $ready -PassThru | Add-Member Delay $Delays[$i - 1] -PassThru
             }
             foreach ($k in $kids) { Wait-File $k.Ready 90 | Should -BeTrue -Because (Get-Content -Raw $k.Err -ErrorAction SilentlyContinue) }
@@ -443,7 +448,7 @@ Describe 'The building pwsh SIGKILLed at random points' {
                 foreach ($c in $k.Children) { Wait-Gone $c 20 }
                 $rec = "/run/netns-ps/labs/$($k.Lab).json"
                 $landed = if ((Get-Content -Raw $k.Out -ErrorAction SilentlyContinue) -match 'done') { 'after' }
-                elseif (-not (Test-Path $rec)) { if ($Phase -eq 'r') { 'after' } else { 'before' } }
+                elseif (-not (Test-Path $rec)) { if ($Phase -eq 'y') { 'after' } else { 'before' } }
                 else { 'during' }
                 [pscustomobject]@{ Lab = $k.Lab; Delay = $k.Delay; Landed = $landed }
             }
@@ -456,8 +461,8 @@ Describe 'The building pwsh SIGKILLed at random points' {
     }
 
     It '<Phase> killed <Times> times at random delays: after Clear-NetLab nothing of those labs is left, and the hand-made namespace, link, bridges and nftables table are untouched' -ForEach @(
-        @{ Phase = 'New-NetLab'; Code = 'n'; Times = 20; MaxDelay = 250 }
-        @{ Phase = 'Remove-NetLab'; Code = 'r'; Times = 20; MaxDelay = 250 }
+        @{ Phase = 'New-NetLab'; Code = 'x'; Times = 20; MaxDelay = 400 }
+        @{ Phase = 'Remove-NetLab'; Code = 'y'; Times = 20; MaxDelay = 400 }
     ) {
         $seed = [Environment]::TickCount
         Write-Host "    $Phase kills: seed $seed"

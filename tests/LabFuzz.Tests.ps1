@@ -115,6 +115,24 @@ BeforeAll {
         [pscustomobject]@{ Kind = $kind; Place = $place; Definition = $d }
     }
 
+    # New-NetLab -WhatIf in a runspace without a host: the plans of accepted definitions (thousands of lines for a huge one)
+    # are not printed; the output and the error records come back as they would in a session.
+    $script:rs = [runspacefactory]::CreateRunspace()
+    $rs.Open()
+    $script:ps = [powershell]::Create()
+    $ps.Runspace = $rs
+    $null = $ps.AddScript("Import-Module '$script:NetNsModule'").Invoke()
+    function Test-Definition($Definition) {
+        $ps.Commands.Clear(); $ps.Streams.ClearStreams()
+        $null = $ps.AddCommand('New-NetLab').AddParameter('Definition', $Definition).AddParameter('OvsSocket', $ovs.Socket).AddParameter('SwitchNamespace', $ovs.Namespace).AddParameter('WhatIf').AddParameter('ErrorAction', 'Continue')
+        $out = $null; $errors = @()
+        try { $out = $ps.Invoke() } catch {
+            $inner = $_.Exception.InnerException
+            $errors = @(if ($inner -is [System.Management.Automation.IContainsErrorRecord]) { $inner.ErrorRecord } else { [System.Management.Automation.ErrorRecord]::new($_.Exception, 'Unhandled', 'NotSpecified', $null) })
+        }
+        [pscustomobject]@{ Output = @($out); Errors = @($ps.Streams.Error) + $errors }
+    }
+
     function Get-Leftover([string] $Prefix) {
         $out = [System.Collections.Generic.List[string]]::new()
         foreach ($n in & ip netns list) { $n = ($n -split ' ')[0]; if ($n -like "$Prefix*") { $out.Add("namespace $n") } }
@@ -128,6 +146,7 @@ BeforeAll {
 }
 
 AfterAll {
+    if ($script:ps) { $ps.Dispose(); $rs.Dispose() }
     foreach ($l in @(Get-NetLab -ErrorAction SilentlyContinue | Where-Object Name -like "$p*")) { Remove-NetLab -Name $l.Name -Confirm:$false -ErrorAction SilentlyContinue }
     Clear-NetLab -Name "$p*" -OvsSocket $ovs.Socket -SwitchNamespace $ovs.Namespace -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
     foreach ($n in & ip netns list) { $n = ($n -split ' ')[0]; if ($n -like "$p*") { & ip netns del $n 2>$null } }
@@ -151,11 +170,11 @@ Describe 'Lab definition fuzzing' {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         for ($i = 1; $i -le $FuzzCount; $i++) {
             $m = New-Mutation
-            $e = @(); $out = $null
-            try { $out = New-NetLab -Definition $m.Definition @O -WhatIf -ErrorVariable e -ErrorAction SilentlyContinue 6>$null } catch { $e = @($_) }
+            $t = Test-Definition $m.Definition
+            $e = @($t.Errors); $out = @($t.Output)
             $what = "#$i $($m.Kind) at $($m.Place)"
             if ($e.Count -eq 0) {
-                if (-not $out) { $bad.Add("$what -> neither an error nor a plan") } else { $accepted.Add($m) }
+                if ($out.Count -eq 0) { $bad.Add("$what -> neither an error nor a plan") } else { $accepted.Add($m) }
                 continue
             }
             $x = $e[0]
@@ -164,7 +183,7 @@ Describe 'Lab definition fuzzing' {
             if ($x.Exception -isnot [NetNs.Core.Errors.NetNsException]) { $bad.Add("$what -> unhandled $($x.Exception.GetType().FullName): $($x.Exception.Message)"); continue }
             if ($cat -notin 'InvalidArgument', 'ObjectNotFound') { $bad.Add("$what -> $id ($cat): $x"); continue }
             if ("$x" -notmatch '(^|\W)-?(Name|Namespaces|Bridges|Links|Dhcp|\(definition\))(\[\d+\])?(\W|$)|unknown key') { $bad.Add("$what -> $id names no place: $x"); continue }
-            if ($out) { $bad.Add("$what -> $id but also wrote a plan") }
+            if ($out.Count -gt 0) { $bad.Add("$what -> $id but also wrote a plan") }
             $refused[$id] = 1 + [int]$refused[$id]
         }
         $validated = $sw.Elapsed
