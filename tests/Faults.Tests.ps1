@@ -219,9 +219,11 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
                 $hosts = 1..6 | ForEach-Object { "${p}c$round$_" }
                 $pairs = foreach ($h in $hosts) { New-NetNamespace $h | Add-VethPair -Name eth0 -PeerName "v$h" -PeerNamespace $ovs.Namespace }
                 $vs = Get-DaemonPid $ovs.SwitchPid
-                # The kill lands at 0 to 60 ms into the cmdlet (round 1: before it starts).
-                $delay = ($round - 1) * 20
-                $killer = Start-ThreadJob { param($d, $ms) if ($ms) { Start-Sleep -Milliseconds $ms }; & kill -KILL $d } -ArgumentList $vs, $delay
+                # Round 1: killed just before the cmdlet (it must give up after the timeout); then 0, 2 and 5 ms into it
+                # (the in-process transaction takes a few ms: the kill lands before, during or after ovs-vswitchd applies it).
+                $delay = @(-1, 0, 2, 5)[$round - 1]
+                if ($delay -lt 0) { & kill -KILL $vs; Wait-Gone $vs }
+                $killer = Start-ThreadJob { param($d, $ms) if ($ms -gt 0) { [Threading.Thread]::Sleep($ms) }; if ($ms -ge 0) { & kill -KILL $d } } -ArgumentList $vs, $delay
                 $sw = [Diagnostics.Stopwatch]::StartNew()
                 # OvsTimeout and OvsUnreachable are terminating: caught as the error record.
                 $ce = $null; $caught = $null
@@ -237,6 +239,7 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
                     "$($e[0])" | Should -Match 'ovs-vswitchd|Open vSwitch|timed out|did not'
                 }
                 $took | Should -BeLessThan 15000
+                if ($delay -lt 0) { $ports.Count | Should -Be 0 }
                 Write-Host "    Connect-OvsPort, ovs-vswitchd killed at $delay ms: $(if ($ports.Count) { "$($ports.Count) ports added" } else { "$($e[0].FullyQualifiedErrorId): $($e[0])" }) ($took ms)"
                 Start-Vswitchd
                 $inDb = @(& ovs-vsctl $db --bare --columns=name list Port | Where-Object { $_ -like "v${p}c$round*" })
@@ -263,8 +266,8 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
     }
 
     It 'ovs-vswitchd killed during New-NetLab and <Back>: <Expect>' -ForEach @(
-        @{ Back = 'restarted 1 s later (a supervisor)'; Expect = 'the lab is built, or refused cleanly'; Delays = @(0, 10, 25); Restart = 1000 }
-        @{ Back = 'down until New-NetLab gives up'; Expect = 'a clear error, and nothing of the lab in the kernel or the database once ovs-vswitchd is back (or Clear-NetLab finishes it)'; Delays = @(5); Restart = 0 }
+        @{ Back = 'restarted 1 s later (a supervisor)'; Expect = 'the lab is built, or refused cleanly'; Delays = @(-1, 0, 5); Restart = 1000 }
+        @{ Back = 'down until New-NetLab gives up'; Expect = 'a clear error, and nothing of the lab in the kernel or the database once ovs-vswitchd is back (or Remove-NetLab finishes it)'; Delays = @(-1); Restart = 0 }
     ) {
         $round = 0
         foreach ($delay in $Delays) {
@@ -272,7 +275,9 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
             $lab = "${p}v$($Restart -gt 0 ? 's' : 'd')$round"
             $def = New-Star $lab 10 $lab
             $vs = Get-DaemonPid $ovs.SwitchPid
-            $killer = Start-ThreadJob { param($d, $ms) if ($ms) { Start-Sleep -Milliseconds $ms }; & kill -KILL $d } -ArgumentList $vs, $delay
+            # -1: killed just before New-NetLab starts.
+            if ($delay -lt 0) { & kill -KILL $vs; Wait-Gone $vs }
+            $killer = Start-ThreadJob { param($d, $ms) if ($ms -gt 0) { [Threading.Thread]::Sleep($ms) }; if ($ms -ge 0) { & kill -KILL $d } } -ArgumentList $vs, $delay
             if ($Restart) {
                 $restarter = Start-ThreadJob { param($d, $ms, $o) while (Test-Path "/proc/$d") { Start-Sleep -Milliseconds 5 }; Start-Sleep -Milliseconds $ms
                     & ip netns exec $o.Namespace ovs-vswitchd "unix:$($o.Socket)" "--pidfile=$($o.SwitchPid)" "--unixctl=$($o.Dir)/ovs-vswitchd.ctl" "--log-file=$($o.Dir)/ovs-vswitchd.log" -vconsole:off --detach --no-chdir 2>$null } -ArgumentList $vs, $Restart, $ovs
@@ -285,6 +290,7 @@ Describe 'Open vSwitch daemons failing under the cmdlets' {
             $killer | Wait-Job | Remove-Job
             if ($Restart) { $restarter | Wait-Job | Remove-Job } else { Wait-Gone $vs; Start-Vswitchd }
             Write-Host "    New-NetLab (10 hosts), ovs-vswitchd killed at $delay ms, $Back`: $(if ($r) { 'built' } else { "$($e[0].FullyQualifiedErrorId): $($e[0])" }) ($took ms)"
+            if ($delay -lt 0 -and -not $Restart) { $r | Should -BeNullOrEmpty }
             if ($r) {
                 # Built: complete, and removable.
                 (Get-NetLabState -Name $lab | Where-Object { -not $_.Exists }) | Should -BeNullOrEmpty
@@ -461,16 +467,16 @@ Describe 'The building pwsh SIGKILLed at random points' {
     }
 
     It '<Phase> killed <Times> times at random delays: after Clear-NetLab nothing of those labs is left, and the hand-made namespace, link, bridges and nftables table are untouched' -ForEach @(
-        @{ Phase = 'New-NetLab'; Code = 'x'; Times = 20; MaxDelay = 400 }
-        @{ Phase = 'Remove-NetLab'; Code = 'y'; Times = 20; MaxDelay = 400 }
+        @{ Phase = 'New-NetLab'; Code = 'x'; Times = 20; MinDelay = 300; MaxDelay = 1200 }
+        @{ Phase = 'Remove-NetLab'; Code = 'y'; Times = 20; MinDelay = 0; MaxDelay = 400 }
     ) {
         $seed = [Environment]::TickCount
         Write-Host "    $Phase kills: seed $seed"
         $rng = [Random]::new($seed)
-        $delays = @(1..$Times | ForEach-Object { $rng.Next(0, $MaxDelay) })
+        $delays = @(1..$Times | ForEach-Object { $rng.Next($MinDelay, $MaxDelay) })
         $landed = for ($i = 1; $i -le $Times; $i += 4) { Invoke-KillRound $i ([Math]::Min(4, $Times - $i + 1)) $delays $Code }
         $summary = $landed | Group-Object Landed | ForEach-Object { "$($_.Name) $($_.Count)" }
-        Write-Host "    $Phase killed $Times times (delays 0-$MaxDelay ms): landed $($summary -join ', ')"
+        Write-Host "    $Phase killed $Times times (delays $MinDelay-$MaxDelay ms): landed $($summary -join ', ')"
         $swept = @(Clear-Ours)
         Write-Host "    Clear-NetLab swept $(@($swept | Where-Object Kind -eq 'Lab').Count) stale labs and $(@($swept | Where-Object Kind -ne 'Lab').Count) orphan objects"
         Get-Leftover "${p}$Code" -Except $hand | Should -BeNullOrEmpty
@@ -481,8 +487,10 @@ Describe 'The building pwsh SIGKILLed at random points' {
 
 Describe 'Eight processes at once' {
     # Every round builds and removes; the full connectivity matrix (380 pings of ip netns exec ping per lab) is tested in the
-    # first and the last round: in every round it would start 30,400 processes, over 6 minutes on a 2-core host.
-    It '8 pwsh, each building, testing (rounds 1 and <Rounds>) and removing its own 20-host lab on its own bridge, <Rounds> rounds: 0 errors, 0 leftovers' -ForEach @(@{ Rounds = 10 }) {
+    # last round: in every round it would start 30,400 processes, over 6 minutes on a 2-core host. Up to 3 echo requests
+    # per cell, 8 at a time per process: 8 labs pinging at once overload the one userspace datapath (first packets of new
+    # flows are dropped, see DESIGN: upcall drops under bursts).
+    It '8 pwsh, each building, testing (round <Rounds>) and removing its own 20-host lab on its own bridge, <Rounds> rounds: 0 errors, 0 leftovers' -ForEach @(@{ Rounds = 10 }) {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $kids = foreach ($i in 1..8) {
             $file = Join-Path $tmp "par-$i.json"
@@ -493,8 +501,8 @@ Describe 'Eight processes at once' {
 for (`$r = 1; `$r -le $Rounds; `$r++) {
     `$lab = New-NetLab -Definition '$file' -OvsSocket '$($ovs.Socket)' -SwitchNamespace '$($ovs.Namespace)' -ErrorVariable e -ErrorAction SilentlyContinue
     foreach (`$x in `$e) { `$errors.Add("round `$r build: `$x") }
-    if (`$lab -and `$r -in 1, $Rounds) {
-        `$m = @(Test-NetLabConnectivity -Name '${p}p$i' -ExpectTopology -Count 2 -TimeoutSeconds 2 -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+    if (`$lab -and `$r -eq $Rounds) {
+        `$m = @(Test-NetLabConnectivity -Name '${p}p$i' -ExpectTopology -Count 3 -TimeoutSeconds 3 -ThrottleLimit 8 -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         foreach (`$x in `$e) { `$errors.Add("round `$r test: `$x") }
         `$cells += `$m.Count; `$differ += @(`$m | Where-Object Differs).Count
     }
@@ -510,8 +518,9 @@ for (`$r = 1; `$r -le $Rounds; `$r++) {
         $res = foreach ($k in $kids) { Get-Content -Raw $k.Out | ConvertFrom-Json }
         Write-Host "    8 processes x $Rounds rounds of a 20-host lab: $([int]$sw.Elapsed.TotalSeconds) s, $(($res.Cells | Measure-Object -Sum).Sum) connectivity cells"
         @($res.Errors) | Where-Object { $_ } | Should -BeNullOrEmpty
+        Write-Host "    connectivity cells that differ from the topology: $(($res.Differ | Measure-Object -Sum).Sum)"
         ($res.Differ | Measure-Object -Sum).Sum | Should -Be 0
-        ($res.Cells | Measure-Object -Sum).Sum | Should -Be (8 * 2 * 380)
+        ($res.Cells | Measure-Object -Sum).Sum | Should -Be (8 * 380)
         Get-Leftover "${p}e" | Should -BeNullOrEmpty
         Get-Leftover "${p}p" | Should -BeNullOrEmpty
     }
