@@ -47,7 +47,7 @@ $PesterVersion = '5.7.1'
 $script:Bootstrapped = $false
 $script:Built = $false
 $script:Packaged = $null
-$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz')
+$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz', 'nftables')
 # The bench's peer (pyroute2, for Debian's python3) and GNU time (peak memory of each run): Bench only.
 $BenchPackages = @('python3-pyroute2', 'time')
 

@@ -25,6 +25,13 @@ BeforeDiscovery {
         lab     = @{ Id = 'InvalidLabName'; Values = [ordered]@{ control = "l`u{1}x"; newline = "l`nx"; dash = '-lx'; long = 'l' * 300 } }
         labpat  = @{ Id = 'InvalidLabName'; Values = [ordered]@{ control = "l`u{1}*"; newline = "l`n*"; dash = '-l*'; long = 'l' * 300 } }
         range   = @{ Id = 'InvalidAddress'; Values = [ordered]@{ control = "10.201.0.100`u{1}"; newline = "10.201.0.100`n"; dash = '-10.201.0.100'; long = '1' * 300 } }
+        # Kinds of the parameters added since this table was first written.
+        sock    = @{ Id = 'InvalidOvsSocket'; Values = [ordered]@{ control = "/tmp/a`u{1}.sock"; newline = "/tmp/a.sock`n"; long = '/tmp/' + 'a' * 200 } }
+        lease   = @{ Id = 'InvalidLeaseTime'; Values = [ordered]@{ '1s' = [timespan]'00:00:01'; '119s' = [timespan]'00:01:59'; '366d' = [timespan]::FromDays(366) } }
+        dhcpto  = @{ Id = 'InvalidTimeout'; Values = [ordered]@{ '0' = 0; '-5' = -5; '3601' = 3601 } }
+        plen    = @{ Id = 'InvalidAddress'; Values = [ordered]@{ '33' = 33; '-1' = -1; '200' = 200 } }
+        trunk   = @{ Id = 'InvalidTrunk'; Values = [ordered]@{ zero = @(0, 10); reserved = @(10, 4095); negative = @(-1) } }
+        prefix  = @{ Id = 'InvalidNamespaceName'; Values = [ordered]@{ control = "h`u{1}"; newline = "h`n"; dash = '-h'; slash = 'a/b' } }
     }
     # Placeholders, filled in at run time: <fx> fixture namespace, <ra> root end (a port of <br>), <ib> inner end (10.201.0.1/24,
     # in <fx>), <rc> a root end that is no port, <br> the bridge, <new>/<new2> fresh link names, <newns> a fresh namespace name.
@@ -125,7 +132,21 @@ BeforeDiscovery {
         @{ Cmd = 'Set-OvsVlan'; Param = 'NativeVlan'; Kind = 'native'; Base = @{ Name = '<ra>'; Trunk = @(10, 20) } }
         @{ Cmd = 'Set-OvsConnection'; Param = 'Database'; Kind = 'db'; Base = @{} }
         @{ Cmd = 'Set-OvsConnection'; Param = 'TimeoutSeconds'; Kind = 'timeout'; Base = @{} }
+        # Parameters added since the table was first written (compared with the module's commands, issue 15).
+        @{ Cmd = 'Set-OvsConnection'; Param = 'SwitchNamespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'New-NetLab'; Param = 'OvsSocket'; Kind = 'sock'; Base = @{ Definition = @{ Name = 'hardlabx'; Namespaces = @() } } }
+        @{ Cmd = 'Clear-NetLab'; Param = 'OvsSocket'; Kind = 'sock'; Base = @{ Name = 'hardlabx' } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'Prefix'; Kind = 'prefix'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'Subnet'; Kind = 'cidr'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'Mtu'; Kind = 'mtu'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
+        @{ Cmd = 'New-NetLabDefinition'; Param = 'VlanTag'; Kind = 'tag'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
+        @{ Cmd = 'Start-NetDhcpServer'; Param = 'LeaseTime'; Kind = 'lease'; Base = @{ Namespace = '<fx>'; Interface = '<ib>'; Range = $range } }
+        @{ Cmd = 'Request-NetDhcpClientLease'; Param = 'TimeoutSeconds'; Kind = 'dhcpto'; Base = @{ Namespace = '<fx>'; Interface = '<ib>' } }
+        @{ Cmd = 'Connect-OvsPort'; Param = 'Trunk'; Kind = 'trunk'; Base = @{ Bridge = '<br>'; Name = '<rc>' } }
+        @{ Cmd = 'Set-OvsVlan'; Param = 'Trunk'; Kind = 'trunk'; Base = @{ Name = '<ra>' } }
+        @{ Cmd = 'Remove-NetAddress'; Param = 'PrefixLength'; Kind = 'plen'; Base = @{ Name = '<ib>'; Namespace = '<fx>'; Address = '10.201.0.1' } }
     )
+    $script:TableParams = @($table | ForEach-Object { "$($_.Cmd) -$($_.Param)" } | Sort-Object -Unique)
     $script:ValidationCases = foreach ($row in $table) {
         $k = $kinds[$row.Kind]
         foreach ($label in $k.Values.Keys) {
@@ -195,6 +216,21 @@ Describe 'Bad names and values are refused with InvalidArgument before anything 
     It 'covers every exported cmdlet that takes a name or value' {
         $exported = (Get-Module NetNs).ExportedCmdlets.Keys | Where-Object { $_ -ne 'Get-OvsConnection' } | Sort-Object
         $TableCmdlets | Should -Be $exported
+    }
+
+    It 'covers every name or value parameter of every exported cmdlet (the others are validated by the parameter binder, or are objects, paths or filters tested elsewhere)' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        # Objects and script blocks (Definition: tests/LabFuzz.Tests.ps1; InputObject: the UnsupportedInputObject cases), file paths, and a filter.
+        $elsewhere = 'Definition', 'InputObject', 'ScriptBlock', 'ArgumentList', 'Expected', 'Path', 'Get-NetLink -Kind'
+        $missing = foreach ($c in (Get-Module NetNs).ExportedCmdlets.Values) {
+            foreach ($pa in $c.Parameters.Values) {
+                if ($pa.Name -in $common -or $pa.ParameterType -eq [switch] -or $pa.ParameterType.IsEnum) { continue }
+                if ($pa.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] -or $_ -is [System.Management.Automation.ValidateSetAttribute] }) { continue }
+                if ($pa.Name -in $elsewhere -or "$($c.Name) -$($pa.Name)" -in $elsewhere -or "$($c.Name) -$($pa.Name)" -in $TableParams) { continue }
+                "$($c.Name) -$($pa.Name)"
+            }
+        }
+        $missing | Should -BeNullOrEmpty
     }
 
     It '<Cmd> -<Param> refuses a <Kind> value (<Label>) with <Id>' -ForEach $ValidationCases {

@@ -100,6 +100,14 @@ internal sealed class DhcpServerManager
     {
         var dir = Path.GetDirectoryName(s.PidFile)!;
         RunDirectory.EnsureDirectory("dhcp");
+        // Two processes starting a server on the same interface at once both passed Prepare's check; without a lock the
+        // second one's StopStale killed the first one's dnsmasq (or its failed start's clean-up did). Check again, and
+        // start, holding the host-wide start lock (flock, released when the process dies).
+        using var startLock = StartLock();
+        if (ReadServer(dir) is { Running: true } existing)
+            throw new NetNsException("DhcpServerExists", NetNsErrorCategory.ResourceExists,
+                $"A DHCP server already runs on interface '{existing.Interface}' in {LinkId.Describe(existing.Namespace)} (dnsmasq pid {existing.ProcessId}). Stop it with Stop-NetDhcpServer first.",
+                new LinkId(s.Namespace, s.Interface).Target);
         StopStale(dir);
         RunDirectory.EnsureDirectory("dhcp", Path.GetFileName(dir));
         try
@@ -189,6 +197,34 @@ internal sealed class DhcpServerManager
     /// <summary>The lines of the server's log file (dnsmasq --log-dhcp).</summary>
     public static string[] GetLog(DhcpServer server) =>
         (RunDirectory.ReadFile(server.LogFile) ?? string.Empty).Split('\n').Where(l => l.Length > 0).ToArray();
+
+    /// <summary>
+    /// Takes <c>/run/netns-ps/dhcp/.start.lock</c> exclusively (.NET's FileShare.None is flock(LOCK_EX) on Linux), waiting
+    /// up to 30 s for another process's start to end. The file stays (it is not per server, so it is never unlinked
+    /// while another process waits on it).
+    /// </summary>
+    private FileStream StartLock()
+    {
+        var path = Path.Combine(ServersDirectory, ".start.lock");
+        if (new FileInfo(path).LinkTarget is not null)
+            throw new NetNsException("UnsafeRunPath", NetNsErrorCategory.PermissionDenied, $"Refusing to use '{path}': it is a symbolic link. Remove it and retry.", path) { IsFatal = true };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, new FileStreamOptions
+                {
+                    Mode = System.IO.FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = RunDirectory.FileMode,
+                });
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path) && new FileInfo(path).LinkTarget is null)
+            {
+                _context.Cancellation.ThrowIfCancellationRequested();
+                Thread.Sleep(10);
+            }
+        }
+    }
 
     private static void StopStale(string dir) => DhcpProcess.StopAndRemove(dir, Path.Combine(dir, "dnsmasq.pid"));
 

@@ -92,10 +92,20 @@ internal sealed class LabBuilder
             Created = DateTime.UtcNow, OvsSocket = o.OvsSocket, SwitchNamespace = o.SwitchNamespace, Datapaths = datapaths,
             Definition = JsonSerializer.SerializeToElement(LabDefinitionWriter.ToTree(d)),
         };
-        LabStore.Save(record);
+        // Claimed atomically: Check's look-up above gives the early, friendly error; this one closes the race with
+        // another process that checked the same name at the same moment (it builds nothing and removes nothing).
+        if (!LabStore.TryClaim(record))
+            throw new NetNsException("LabExists", NetNsErrorCategory.ResourceExists,
+                $"Lab '{d.Name}' exists already (another process created its record while this one was checking). Remove it with Remove-NetLab, or sweep stale labs with Clear-NetLab; nothing was created.", d.Name);
+        // How many lines of the root batch ran: the namespaces and veth pairs of those lines are this process's own.
+        // ip -batch stops at its first failing line, so when "netns add X" fails (X made by another process since the
+        // check) the roll-back must not remove X, nor anything named after the failing line.
+        var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
+        // How many of the root batch's objects (namespaces, then veth pairs) this build created: a roll-back removes only those.
+        var rootDone = 0;
         try
         {
-            LabNetlink.CreateRoot(_context, d, o.SwitchNamespace);
+            LabNetlink.CreateRoot(_context, d, o.SwitchNamespace, done => rootDone = done);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
             {
@@ -134,13 +144,21 @@ internal sealed class LabBuilder
         }
         catch (Exception ex) when (ex is NetNsException or OperationCanceledException)
         {
-            try { Remove(record, rollback: true); }
-            catch (NetNsException) { /* the build error below is the one to report */ }
-            LabStore.Delete(d.Name);
+            var ownNs = d.Namespaces.Take(Math.Clamp(rootDone, 0, d.Namespaces.Count)).ToList();
+            var ownNames = ownNs.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var own = new LabDefinition(d.Name, d.Bridges, ownNs, d.Links.Take(Math.Clamp(rootDone - d.Namespaces.Count, 0, d.Links.Count)),
+                d.Dhcp.Where(s => ownNames.Contains(s.Namespace)));
+            // The build error is the one to report; a roll-back that could not remove everything is said in it, and the
+            // record is kept so that Remove-NetLab (or Clear-NetLab once this process has ended) can finish the job.
+            NetNsException? undo = null;
+            try { Remove(record, rollback: true, own); }
+            catch (NetNsException rex) { undo = rex; }
             if (ex is OperationCanceledException) throw;
             var ne = (NetNsException)ex;
-            throw new NetNsException("LabBuildFailed", ne.Category,
-                $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed.", ne.Target ?? d.Name, ne);
+            throw new NetNsException("LabBuildFailed", ne.Category, undo is null
+                ? $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed."
+                : $"Lab '{d.Name}' was not built: {ne.Message} The roll-back could not remove everything: {undo.Message} The record {LabStore.PathOf(d.Name)} is kept: Remove-NetLab {d.Name} finishes it.",
+                ne.Target ?? d.Name, ne);
         }
     }
 
@@ -170,9 +188,12 @@ internal sealed class LabBuilder
     /// are gone (those still there that carry the lab's mark are deleted); then its record. With <paramref name="rollback"/>
     /// (a failed build) unmarked ends are removed too, as the lab just created them.
     /// </summary>
-    public void Remove(LabRecord r, bool rollback = false)
+    /// <param name="r">The lab's record.</param>
+    /// <param name="rollback">A failed build: also unmarked ends, and only bridges carrying the lab's mark.</param>
+    /// <param name="only">The part of the definition to remove (a roll-back: what this process created); null: all of it.</param>
+    public void Remove(LabRecord r, bool rollback = false, LabDefinition? only = null)
     {
-        var d = DefinitionOf(r);
+        var d = only ?? DefinitionOf(r);
         var errors = new List<NetNsException>();
         // OVS first: ovs-vswitchd's removal of the ports is the longest step, so it runs while the kernel part is done.
         // The kernel part starts once the transaction is committed (not before: the two would compete for the CPU while
@@ -186,7 +207,18 @@ internal sealed class LabBuilder
             var bridges = d.Bridges.Select(b => b.Name).ToList();
             ovs = Task.Run(() =>
             {
-                try { client.RemoveIfExist(bridges, Array.Empty<string>(), committed.Set); }
+                try
+                {
+                    // A roll-back removes only the bridges carrying the lab's mark: a bridge of that name made by
+                    // another process since the check (the build's add-br then failed) is not this lab's.
+                    if (rollback)
+                    {
+                        var marked = LabOvs.Read(_runner, r.OvsSocket, _ct).BridgeRows
+                            .Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+                        bridges = bridges.Where(marked.Contains).ToList();
+                    }
+                    client.RemoveIfExist(bridges, Array.Empty<string>(), committed.Set);
+                }
                 finally { committed.Set(); }
             }, _ct);
             committed.Wait(TimeSpan.FromSeconds(2), _ct);

@@ -169,11 +169,13 @@ internal static class LabCommands
         value.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.') ? value : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     /// <summary>Maps a failed <c>ip -batch</c> ("Command failed -:N") to the object of line N.</summary>
-    public static string? FailedTarget(string stderr, IReadOnlyList<(string Line, string Target)> lines)
+    public static string? FailedTarget(string stderr, IReadOnlyList<(string Line, string Target)> lines) =>
+        FailedLine(stderr) is { } n && n >= 1 && n <= lines.Count ? lines[n - 1].Target : null;
+
+    /// <summary>The line number N of a failed <c>ip -batch</c> ("Command failed -:N"), or null.</summary>
+    public static int? FailedLine(string stderr)
     {
         var m = System.Text.RegularExpressions.Regex.Match(stderr, @"Command failed -:(\d+)");
-        if (!m.Success) return null;
-        var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return n >= 1 && n <= lines.Count ? lines[n - 1].Target : null;
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 }

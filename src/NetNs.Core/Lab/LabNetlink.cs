@@ -24,14 +24,17 @@ internal static class LabNetlink
     /// RTM_NEWLINK per pair from the root namespace), announced as that command line. Stops at the first failure:
     /// <c>LabBuildFailed</c> with the kernel's category, naming the object.
     /// </summary>
-    public static void CreateRoot(Context.NetNsContext context, LabDefinition d, string switchNamespace)
+    public static void CreateRoot(Context.NetNsContext context, LabDefinition d, string switchNamespace, Action<int>? created = null)
     {
         if (LabCommands.RootBatchLines(d, switchNamespace).Count == 0) return;
         context.Trace(Process.InProcess.Line(LabCommands.RootBatch(d, switchNamespace), Process.InProcess.NetnsAdd + ", " + Process.InProcess.Rtnetlink));
+        // created(n): the first n objects of the batch (namespaces, then pairs) exist and are this build's own.
+        var count = 0;
         foreach (var n in d.Namespaces)
         {
             try { context.Kernel.CreateNamespace(n.Name); }
             catch (NetNsException ex) { throw new NetNsException("LabBuildFailed", ex.Category, ex.Message, $"namespace '{n.Name}'", ex); }
+            created?.Invoke(++count);
         }
         using var root = context.Kernel.At("");
         foreach (var l in d.Links)
@@ -39,6 +42,7 @@ internal static class LabNetlink
             var what = $"veth pair '{l.Name}'/'{l.PeerName}' (namespace '{l.Namespace}')";
             try { Request(() => root.AddVeth(l.Name, l.Namespace, l.PeerName, l.PeerNamespace ?? switchNamespace, l.Mtu), what, what); }
             catch (IOException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create {what}: {ex.Message}", what, ex); }
+            created?.Invoke(++count);
         }
         if (switchNamespace.Length == 0) ApplyHere(root, LabCommands.SwitchSetups(d));
     }

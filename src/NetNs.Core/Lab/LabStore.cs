@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NetNs.Core.Errors;
@@ -70,37 +71,100 @@ internal static class LabStore
         EnsureDirectory();
         var path = PathOf(record.Name);
         if (new FileInfo(path).LinkTarget is not null) throw Unsafe(path, "is a symbolic link");
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        File.Delete(tmp);
+        var tmp = path + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
         using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
             JsonSerializer.Serialize(fs, record, LabStoreJson.Default.LabRecord);
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Reads one record, or null when there is none (or it is unreadable).</summary>
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string oldPath, string newPath);
+
+    private const int EEXIST = 17;
+
+    /// <summary>
+    /// Creates a lab's first record exclusively and returns false when a record of that name exists already. The name
+    /// is claimed atomically: the complete record is written to a temp file and hard-linked to its name (link(2) fails
+    /// with EEXIST when the name is taken), so of two processes building the same lab name at once exactly one goes on,
+    /// and a reader never sees a half-written record. (File.Move without overwrite is not atomic: it checks, then renames.)
+    /// </summary>
+    public static bool TryClaim(LabRecord record)
+    {
+        EnsureDirectory();
+        var path = PathOf(record.Name);
+        var tmp = path + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+                JsonSerializer.Serialize(fs, record, LabStoreJson.Default.LabRecord);
+            if (Link(tmp, path) == 0) return true;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EEXIST) return false;
+            throw new NetNsException("LabStoreFailed", NetNsErrorCategory.InvalidOperation,
+                $"Cannot create the lab record '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.", path);
+        }
+        finally { File.Delete(tmp); }
+    }
+
+    /// <summary>Reads one record, or null when there is none. An unreadable one is <c>LabRecordCorrupt</c> naming the file.</summary>
     public static LabRecord? Load(string name)
     {
         var path = PathOf(name);
         return LoadPath(path);
     }
 
+    /// <summary>
+    /// The error of a record that cannot be read (truncated, not JSON, not a record): <c>LabRecordCorrupt</c>
+    /// (InvalidResult), the file as target.
+    /// </summary>
+    public static NetNsException Corrupt(string path, string why) =>
+        new("LabRecordCorrupt", NetNsErrorCategory.InvalidResult,
+            $"The lab record '{path}' cannot be read ({why}). Clear-NetLab removes it and sweeps the lab's objects by their owner marks.", path);
+
+    /// <summary>The lab name of a record file (its name without <c>.json</c>).</summary>
+    public static string NameOfPath(string path) => Path.GetFileNameWithoutExtension(path);
+
     private static LabRecord? LoadPath(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) return null;
         if (info.LinkTarget is not null) throw Unsafe(path, "is a symbolic link");
-        try { return JsonSerializer.Deserialize(File.ReadAllText(path), LabStoreJson.Default.LabRecord); }
-        catch (JsonException) { return null; }
+        LabRecord? r;
+        try { r = JsonSerializer.Deserialize(File.ReadAllText(path), LabStoreJson.Default.LabRecord); }
+        catch (JsonException ex) { throw Corrupt(path, ex.Message.Split('\n')[0].TrimEnd('.')); }
+        catch (FileNotFoundException) { return null; }
+        if (r is null || r.Name != NameOfPath(path) || r.Definition.ValueKind != JsonValueKind.Object)
+            throw Corrupt(path, r is null ? "empty" : r.Name != NameOfPath(path) ? $"it names lab '{r.Name}'" : "no definition");
+        return r;
     }
 
-    /// <summary>Every readable record.</summary>
-    public static List<LabRecord> LoadAll()
+    /// <summary>Every readable record; the errors of the others (unsafe, corrupt) go to <paramref name="problems"/>.</summary>
+    public static List<LabRecord> LoadAll(List<NetNsException>? problems = null)
     {
         var dir = Directory;
         if (!System.IO.Directory.Exists(dir)) return new List<LabRecord>();
         return System.IO.Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal)
-            .Select(p => { try { return LoadPath(p); } catch (NetNsException) { return null; } })
+            .Select(p => { try { return LoadPath(p); } catch (NetNsException ex) { problems?.Add(ex); return null; } })
             .Where(r => r is not null).Select(r => r!).ToList();
+    }
+
+    /// <summary>
+    /// Deletes the temp files of records (<c>NAME.json.tmp-PID-*</c>) whose writing process is gone (killed between
+    /// writing and renaming), of labs matching <paramref name="labFilter"/>.
+    /// </summary>
+    public static void RemoveStaleTempFiles(Func<string, bool>? labFilter = null)
+    {
+        var dir = Directory;
+        if (!System.IO.Directory.Exists(dir)) return;
+        foreach (var p in System.IO.Directory.EnumerateFiles(dir, "*.json.tmp-*"))
+        {
+            var file = Path.GetFileName(p);
+            var at = file.LastIndexOf(".json.tmp-", StringComparison.Ordinal);
+            var rest = file[(at + ".json.tmp-".Length)..].Split('-')[0];
+            if (!int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) || Signals.Alive(pid)) continue;
+            if (!(labFilter?.Invoke(file[..at]) ?? true)) continue;
+            try { File.Delete(p); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Deletes a record (no error when absent).</summary>

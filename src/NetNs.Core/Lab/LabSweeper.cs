@@ -41,7 +41,9 @@ internal sealed class LabSweeper
     public List<NetLabSweepItem> Sweep(IEnumerable<string?> ovsSockets, IEnumerable<string> switchNamespaces, Func<string, bool>? labFilter = null)
     {
         var removed = new List<NetLabSweepItem>();
-        var records = LabStore.LoadAll();
+        var problems = new List<NetNsException>();
+        var records = LabStore.LoadAll(problems);
+        LabStore.RemoveStaleTempFiles(labFilter);
         var alive = records.Where(LabStore.CreatorAlive).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         bool Orphan(string? lab) => lab is not null && !alive.Contains(lab) && (labFilter?.Invoke(lab) ?? true);
         var builder = new LabBuilder(_context);
@@ -123,6 +125,18 @@ internal sealed class LabSweeper
         _context.Dhcp.StopIn(nsToDelete.Select(n => n.Name).ToList());
         foreach (var e in LabNetlink.RemoveNamespaces(_context, nsToDelete.Select(i => i.Name).ToList())) Warn?.Invoke(e);
         removed.AddRange(nsToDelete);
+        // Unreadable records (truncated, not JSON): their objects were swept above by their marks (no readable record
+        // keeps the lab alive); the file goes too.
+        foreach (var ex in problems.Where(e => e.ErrorId == "LabRecordCorrupt" && e.Target is string))
+        {
+            var path = (string)ex.Target!;
+            var lab = LabStore.NameOfPath(path);
+            var item = new NetLabSweepItem(lab, "Record", "", path, "unreadable lab record");
+            if (!(labFilter?.Invoke(lab) ?? true) || !Ok(item)) continue;
+            try { File.Delete(path); removed.Add(item); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            { Warn?.Invoke(new NetNsException("LabSweepFailed", NetNsErrorCategory.PermissionDenied, $"Cannot remove the unreadable lab record '{path}': {e.Message}", path)); }
+        }
         // Records of labs whose objects are all gone now.
         foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true) && LabStore.Load(r.Name) is not null))
             Warn?.Invoke(new NetNsException("LabSweepIncomplete", NetNsErrorCategory.ResourceUnavailable, $"Stale lab '{r.Name}' could not be removed completely; its record is kept.", r.Name));

@@ -54,6 +54,18 @@ public static partial class LabValidator
         return name;
     }
 
+    /// <summary>
+    /// Checks the ovsdb socket path of a lab (-OvsSocket, already resolved to an absolute path): no control characters,
+    /// at most <see cref="Ovs.OvsConnection.MaxSocketPathBytes"/> bytes (sun_path). ErrorId <c>InvalidOvsSocket</c> (InvalidArgument).
+    /// </summary>
+    public static string OvsSocket(string path, string parameter = "OvsSocket")
+    {
+        if (path.Length == 0 || path[0] != '/' || path.Any(char.IsControl) || System.Text.Encoding.UTF8.GetByteCount(path) > Ovs.OvsConnection.MaxSocketPathBytes)
+            throw new NetNsException("InvalidOvsSocket", NetNsErrorCategory.InvalidArgument,
+                $"Invalid Open vSwitch socket '{Validate.Printable(path)}' for -{parameter}: give the path of ovsdb-server's unix socket (at most {Ovs.OvsConnection.MaxSocketPathBytes} bytes), without control characters.", path);
+        return path;
+    }
+
     /// <summary>Checks a lab name filter: a lab name that may also hold the wildcards '*', '?', '[' and ']'.</summary>
     public static string LabNamePattern(string? pattern, string parameter = "Name")
     {

@@ -49,6 +49,9 @@ public sealed class RemoveNetAddressCommand : NetNsCmdlet
                 else
                 {
                     var ip = Validate.IpAddress(a, "Address");
+                    var max = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32;
+                    if (PrefixLength is { } given && (given < 0 || given > max))
+                        throw new NetNsException("InvalidAddress", NetNsErrorCategory.InvalidArgument, $"Invalid -PrefixLength {given} for address {ip}: use 0-{max}.", given);
                     var prefix = PrefixLength ?? Addresses.GetAddresses(ns, Name).FirstOrDefault(x => System.Net.IPAddress.Parse(x.Address).Equals(ip))?.PrefixLength
                         ?? throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{Name}' in {LinkId.Describe(ns)} has no address {a}.", new LinkId(ns, Name).Target);
                     cidr = ip + "/" + prefix;

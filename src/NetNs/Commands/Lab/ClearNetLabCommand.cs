@@ -11,7 +11,7 @@ namespace NetNs.Commands.Lab;
 /// whose external_ids carry the mark netns-lab:NAME of a lab without a live record is removed. Objects without a NetNs
 /// mark are never touched. Scans the system OVS (when it answers), the OVS databases of the records and those given by
 /// -OvsSocket. Returns one object per removal. Errors (non-terminating): LabRemoveFailed, LabSweepFailed,
-/// LabSweepIncomplete, OvsUnreachable.</para>
+/// LabSweepIncomplete, OvsUnreachable; InvalidOvsSocket (InvalidArgument). An unreadable record is removed (Kind Record).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(NetLabSweepItem))]
@@ -37,13 +37,14 @@ public sealed class ClearNetLabCommand : LabCmdlet
         {
             foreach (var n in Name ?? Array.Empty<string>()) LabValidator.LabNamePattern(n);
             foreach (var n in SwitchNamespace) Validate.NamespaceName(n, "SwitchNamespace");
+            var sockets = OvsSocket.Select(s => LabValidator.OvsSocket(s.Any(char.IsControl) ? s : GetUnresolvedProviderPathFromPSPath(s))).ToList();
             var patterns = (Name ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
             var sweeper = new LabSweeper(Context)
             {
                 Confirm = i => ShouldProcess($"{i.Kind} '{(i.Namespace.Length > 0 && i.Kind == "Link" ? i.Namespace + "/" : "")}{i.Name}' of lab '{i.Lab}' ({i.Reason})", "Remove"),
                 Warn = WriteNetNsError,
             };
-            var items = sweeper.Sweep(OvsSocket.Select(s => (string?)GetUnresolvedProviderPathFromPSPath(s)), SwitchNamespace,
+            var items = sweeper.Sweep(sockets.Select(s => (string?)s), SwitchNamespace,
                 patterns.Count == 0 ? null : lab => patterns.Any(p => p.IsMatch(lab)));
             foreach (var i in items) WriteObject(i);
         });

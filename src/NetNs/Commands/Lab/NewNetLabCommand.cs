@@ -16,7 +16,7 @@ namespace NetNs.Commands.Lab;
 /// /run/netns-ps/labs/NAME.json with the creating pid. If anything fails, everything built so far is removed.
 /// Errors: InvalidLabDefinition, InvalidLabName, InvalidInterfaceName, InvalidNamespaceName, InvalidAddress, InvalidMtu,
 /// InvalidVlanTag, InvalidTrunk, InvalidDhcpRange, DuplicateLabObject, DuplicateAddress (InvalidArgument);
-/// LabReferenceNotFound, LabDefinitionNotFound (ObjectNotFound); LabExists, NamespaceExists, LinkExists, BridgeExists,
+/// InvalidOvsSocket; LabReferenceNotFound, LabDefinitionNotFound (ObjectNotFound); LabRecordCorrupt (InvalidResult); LabExists, NamespaceExists, LinkExists, BridgeExists,
 /// PortExists (ResourceExists); LabBuildFailed (the failing tool's category);
 /// OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class NewNetLabCommand : LabCmdlet
         Try(() =>
         {
             var d = ReadDefinition(Definition, Name);
-            var options = new LabOptions { OvsSocket = string.IsNullOrEmpty(OvsSocket) ? null : GetUnresolvedProviderPathFromPSPath(OvsSocket), SwitchNamespace = NormalizeNamespace(SwitchNamespace) };
+            var options = new LabOptions { OvsSocket = string.IsNullOrEmpty(OvsSocket) ? null : LabValidator.OvsSocket(OvsSocket.Any(char.IsControl) ? OvsSocket : GetUnresolvedProviderPathFromPSPath(OvsSocket)), SwitchNamespace = NormalizeNamespace(SwitchNamespace) };
             var builder = new LabBuilder(Context);
             var datapaths = builder.Check(d, options);
             var commands = new List<string> { LabCommands.RootBatch(d, options.SwitchNamespace).ToString() };

@@ -76,6 +76,14 @@ public sealed class NewNetLabDefinitionCommand : LabCmdlet
                 throw new NetNsException("InvalidAddress", NetNsErrorCategory.InvalidArgument, $"-Subnet {Subnet} has room for {size} hosts, not {HostCount}.", Subnet);
             var b = net.GetAddressBytes();
             var baseAddr = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) & (prefix == 0 ? 0 : uint.MaxValue << (32 - prefix));
+            // The values the user gave are checked under their own parameter names (the checks of the generated definition
+            // below would name the definition's places, e.g. Links[0].Mtu, that the user never wrote).
+            if (Prefix.Length == 0 || Prefix.Any(char.IsControl) || Prefix.Contains('/') || Prefix.Any(char.IsWhiteSpace) || Prefix[0] == '-' || Prefix[0] == '.')
+                throw new NetNsException("InvalidNamespaceName", NetNsErrorCategory.InvalidArgument,
+                    $"Invalid -Prefix '{Validate.Printable(Prefix)}': the host names PREFIX1..PREFIXN are namespace and interface names; use letters, digits, '-', '_' and '.', not starting with '-' or '.'.", Prefix);
+            if (Mtu is { } mtu) Validate.Mtu(mtu, "Mtu");
+            foreach (var t in VlanTag)
+                if (t < 1 || t > 4094) throw new NetNsException("InvalidVlanTag", NetNsErrorCategory.InvalidArgument, $"Invalid VLAN tag {t} for -VlanTag: use 1-4094.", t);
             var bridge = Bridge ?? Prefix + "br";
             var links = new List<LabLink>();
             var namespaces = new List<LabNamespace>();
