@@ -30,6 +30,9 @@ public abstract class NetNsCmdlet : PSCmdlet
     /// <summary>iproute2 operations bound to this cmdlet's runner and cancellation.</summary>
     protected IpClient Ip => new(Runner, CancellationToken);
 
+    /// <summary>Route operations (rtnetlink, in process) announcing to this cmdlet's -Verbose.</summary>
+    private protected Core.Routes.RouteClient Routes => new(line => Runner.CommandStarting?.Invoke(line), CancellationToken);
+
     private IToolRunner CreateRunner()
     {
         var runner = new CliWrapToolRunner();

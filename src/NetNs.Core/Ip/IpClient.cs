@@ -476,13 +476,16 @@ public sealed class IpClient
 
     /// <summary>
     /// Adds an address (CIDR) to a link: the RTM_NEWADDR <c>ip address add</c> sends (create, exclusive; scope as ip picks
-    /// it), made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced.
+    /// it), made in process (rtnetlink, on a thread inside the namespace); the equivalent command line is announced. An
+    /// IPv6 address is usable when this returns: it waits for duplicate address detection to end (<see cref="AddressDad"/>:
+    /// <c>DuplicateAddress</c>, <c>DadTimeout</c>), unless <paramref name="skipDad"/> adds it with IFA_F_NODAD (<c>nodad</c>).
     /// </summary>
-    public NetAddress AddAddress(string @namespace, string name, string cidr)
+    public NetAddress AddAddress(string @namespace, string name, string cidr, bool skipDad = false)
     {
         var (ip, prefix) = Validate.Cidr(cidr);
         var normal = ip + "/" + prefix;
-        var cmd = IpCommands.AddressAdd(@namespace, name, normal);
+        var noDad = skipDad && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var cmd = IpCommands.AddressAdd(@namespace, name, normal, noDad);
         Announce(cmd);
         try
         {
@@ -490,7 +493,8 @@ public sealed class IpClient
             {
                 var index = Rtnl.IndexOf(name);
                 if (index == 0) throw new RtnlException(19, null);
-                s.Request(RtnlMessages.AddAddress(s.NextSeq(), (uint)index, normal));
+                s.Request(RtnlMessages.AddAddress(s.NextSeq(), (uint)index, normal, noDad));
+                if (!noDad) AddressDad.Wait(s, @namespace, name, index, ip, prefix, AddressDad.DefaultTimeout, _ct);
                 return 0;
             });
         }

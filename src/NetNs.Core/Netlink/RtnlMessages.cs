@@ -43,7 +43,7 @@ public sealed class RtnlLink
 /// <c>ip link show</c>, <c>ip link del</c>, <c>ip address add</c>, <c>ip netns set NAME auto</c> and <c>ip netns list-id</c> send, so that NetNs can make those changes without starting a
 /// process. All integers are in host (little-endian) byte order, attributes aligned to 4 bytes.
 /// </summary>
-public static class RtnlMessages
+public static partial class RtnlMessages
 {
     /// <summary>RTM_NEWLINK.</summary>
     public const ushort RtmNewLink = 16;
@@ -173,16 +173,18 @@ public static class RtnlMessages
 
     /// <summary>
     /// RTM_NEWADDR (create, exclusive) of a CIDR address on interface <paramref name="index"/>, with IFA_LOCAL and
-    /// IFA_ADDRESS and the default scope (<see cref="DefaultScope"/>): what <c>ip address add CIDR dev NAME</c> sends.
+    /// IFA_ADDRESS and the default scope (<see cref="DefaultScope"/>): what <c>ip address add CIDR dev NAME</c> sends;
+    /// with <paramref name="noDad"/> the flag IFA_F_NODAD (<c>… nodad</c>: an IPv6 address is usable at once, without
+    /// duplicate address detection).
     /// </summary>
-    public static byte[] AddAddress(uint seq, uint index, string cidr)
+    public static byte[] AddAddress(uint seq, uint index, string cidr, bool noDad = false)
     {
         var (ip, prefix) = Validation.Validate.Cidr(cidr);
         var bytes = ip.GetAddressBytes();
         var scope = ip.AddressFamily == AddressFamily.InterNetwork ? DefaultScope(ip) : ScopeGlobal;
         var m = new List<byte>
         {
-            (byte)(ip.AddressFamily == AddressFamily.InterNetwork ? 2 : 10), (byte)prefix, 0, scope,
+            (byte)(ip.AddressFamily == AddressFamily.InterNetwork ? 2 : 10), (byte)prefix, noDad ? IfaFNoDad : (byte)0, scope,
         };
         m.AddRange(U32(index));
         Attr(m, IfaLocal, bytes);

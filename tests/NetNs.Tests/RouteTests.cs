@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Sockets;
+using NetNs.Core.Errors;
+using NetNs.Core.Native;
+using NetNs.Core.Netlink;
+using NetNs.Core.Routes;
+using Xunit;
+
+namespace NetNs.Tests;
+
+public class RouteMessageTests
+{
+    private static RouteSpec Spec(string dst, string? gw = null, string? dev = null, uint? metric = null, uint? table = null, string? family = null) =>
+        RouteSpec.Create(dst, gw, dev, metric, table, family, requireNextHop: false);
+
+    [Fact]
+    public void Add_is_rtm_newroute_create_excl_boot_unicast_with_dst_gateway_oif_priority()
+    {
+        var m = RtnlMessages.NewRoute(9, Spec("10.8.0.0/16", "10.9.0.2", "eth1", 50), 4);
+        Assert.Equal((uint)m.Length, BitConverter.ToUInt32(m, 0));
+        Assert.Equal(24, BitConverter.ToUInt16(m, 4));               // RTM_NEWROUTE
+        Assert.Equal(1 | 4 | 0x400 | 0x200, BitConverter.ToUInt16(m, 6)); // REQUEST|ACK|CREATE|EXCL
+        Assert.Equal(9u, BitConverter.ToUInt32(m, 8));
+        // struct rtmsg: family AF_INET, dst_len 16, src_len 0, tos 0, table main, protocol boot, scope universe, type unicast
+        Assert.Equal(new byte[] { 2, 16, 0, 0, 254, 3, 0, 1 }, m[16..24]);
+        // RTA_DST (8), RTA_GATEWAY (8), RTA_OIF (8), RTA_PRIORITY (8)
+        Assert.Equal(8, BitConverter.ToUInt16(m, 28));
+        Assert.Equal(1, BitConverter.ToUInt16(m, 30));
+        Assert.Equal(new byte[] { 10, 8, 0, 0 }, m[32..36]);
+        Assert.Equal(5, BitConverter.ToUInt16(m, 38));
+        Assert.Equal(new byte[] { 10, 9, 0, 2 }, m[40..44]);
+        Assert.Equal(4, BitConverter.ToUInt16(m, 46));
+        Assert.Equal(4, BitConverter.ToInt32(m, 48));
+        Assert.Equal(6, BitConverter.ToUInt16(m, 54));
+        Assert.Equal(50u, BitConverter.ToUInt32(m, 56));
+        Assert.Equal(60, m.Length);
+    }
+
+    [Fact]
+    public void Default_route_has_no_dst_attribute_and_ipv4_without_gateway_gets_link_scope()
+    {
+        var m = RtnlMessages.NewRoute(1, Spec("default", dev: "eth1"), 3);
+        Assert.Equal(new byte[] { 2, 0, 0, 0, 254, 3, 253, 1 }, m[16..24]);
+        Assert.Equal(4, BitConverter.ToUInt16(m, 30)); // first attribute is RTA_OIF
+        Assert.Equal(36, m.Length);
+    }
+
+    [Fact]
+    public void Ipv6_route_is_af_inet6_universe_and_large_table_goes_in_rta_table()
+    {
+        var m = RtnlMessages.NewRoute(1, Spec("fd10::/64", dev: "eth1", table: 1000), 3);
+        Assert.Equal(new byte[] { 10, 64, 0, 0, 0, 3, 0, 1 }, m[16..24]);
+        var r = RtnlMessages.ParseRoute(m)!;
+        Assert.Equal(1000u, r.Table);
+        Assert.Equal(IPAddress.Parse("fd10::"), r.Destination);
+    }
+
+    [Fact]
+    public void Delete_is_rtm_delroute_ack_scope_nowhere_type_unspec()
+    {
+        var m = RtnlMessages.DeleteRoute(2, Spec("default", "fd09::fe"), null);
+        Assert.Equal(25, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(5, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(new byte[] { 10, 0, 0, 0, 254, 0, 255, 0 }, m[16..24]);
+        Assert.Equal(5, BitConverter.ToUInt16(m, 30)); // RTA_GATEWAY only
+        Assert.Equal(20, BitConverter.ToUInt16(m, 28));
+    }
+
+    [Fact]
+    public void Dump_request_is_rtm_getroute_dump_of_the_family()
+    {
+        var m = RtnlMessages.GetRoutes(5, AddressFamily.InterNetworkV6);
+        Assert.Equal(26, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(1 | 0x300, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(10, m[16]);
+        Assert.Equal(28, m.Length);
+        Assert.Equal(0, RtnlMessages.GetRoutes(5, null)[16]);
+    }
+
+    [Fact]
+    public void Parse_reads_back_what_the_builder_wrote()
+    {
+        var r = RtnlMessages.ParseRoute(RtnlMessages.NewRoute(1, Spec("10.8.0.0/16", "10.9.0.2", "eth1", 50), 4))!;
+        Assert.Equal(2, r.Family);
+        Assert.Equal(16, r.DestinationLength);
+        Assert.Equal(254u, r.Table);
+        Assert.Equal("boot", RtnlMessages.ProtocolName(r.Protocol));
+        Assert.Equal("global", RtnlMessages.RouteScopeName(r.Scope));
+        Assert.Equal("unicast", RtnlMessages.RouteTypeName(r.Type));
+        Assert.Equal(IPAddress.Parse("10.8.0.0"), r.Destination);
+        Assert.Equal(IPAddress.Parse("10.9.0.2"), r.Gateway);
+        Assert.Equal(4, r.OutputIndex);
+        Assert.Equal(50u, r.Priority);
+        Assert.Null(RtnlMessages.ParseRoute(RtnlMessages.GetRoutes(1, null)));
+    }
+
+    [Fact]
+    public void Address_add_with_nodad_sets_ifa_f_nodad_and_delete_is_rtm_deladdr()
+    {
+        var m = RtnlMessages.AddAddress(1, 3, "fd00::1/64", noDad: true);
+        Assert.Equal(2, m[18]);
+        Assert.Equal(0, RtnlMessages.AddAddress(1, 3, "fd00::1/64")[18]);
+        var d = RtnlMessages.DeleteAddress(1, 3, IPAddress.Parse("fd00::1"), 64);
+        Assert.Equal(21, BitConverter.ToUInt16(d, 4));
+        Assert.Equal(new byte[] { 10, 64, 0, 0, 3, 0, 0, 0 }, d[16..24]);
+    }
+
+    [Fact]
+    public void Address_state_reads_tentative_and_dadfailed_from_ifa_flags_attribute()
+    {
+        // An RTM_NEWADDR as a dump sends it: ifaddrmsg (flags byte 0x40), IFA_ADDRESS, IFA_FLAGS 0x48 (DADFAILED|TENTATIVE).
+        var add = RtnlMessages.AddAddress(1, 7, "fd00::5/64");
+        var m = new List<byte>(add);
+        m.AddRange(new byte[] { 8, 0, 8, 0, 0x48, 0, 0, 0 });
+        var bytes = m.ToArray();
+        BitConverter.GetBytes((uint)bytes.Length).CopyTo(bytes, 0);
+        bytes[18] = 0x40;
+        var s = RtnlMessages.ParseAddressState(bytes)!;
+        Assert.Equal(7, s.Index);
+        Assert.Equal(IPAddress.Parse("fd00::5"), s.Address);
+        Assert.True(s.Tentative);
+        Assert.True(s.DadFailed);
+        Assert.Equal(64, s.PrefixLength);
+        Assert.Equal(0x08u, RtnlMessages.IfaFDadFailed);
+    }
+
+    [Fact]
+    public void Address_dump_request_is_rtm_getaddr_dump()
+    {
+        var m = RtnlMessages.GetAddresses(3, AddressFamily.InterNetworkV6);
+        Assert.Equal(22, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(0x301, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(10, m[16]);
+        Assert.Equal(24, m.Length);
+    }
+}
+
+public class RouteSpecTests
+{
+    private static NetNsException Fails(string? dst, string? gw = null, string? dev = null, uint? table = null, string? family = null, bool requireNextHop = true) =>
+        Assert.Throws<NetNsException>(() => RouteSpec.Create(dst, gw, dev, null, table, family, requireNextHop));
+
+    [Theory]
+    [InlineData("10.1.0.0/16", "10.9.0.2", null, "route add 10.1.0.0/16 via 10.9.0.2")]
+    [InlineData("default", "10.9.0.254", null, "route add default via 10.9.0.254")]
+    [InlineData("0.0.0.0/0", null, "eth1", "route add default dev eth1")]
+    [InlineData("10.7.7.7", null, "eth1", "route add 10.7.7.7 dev eth1")]
+    [InlineData("10.7.7.7/32", null, "eth1", "route add 10.7.7.7 dev eth1")]
+    [InlineData("default", "fd09::fe", null, "-6 route add default via fd09::fe")]
+    [InlineData("FD10:0::/64", "fe80::1", "eth1", "-6 route add fd10::/64 via fe80::1 dev eth1")]
+    public void Valid_routes_normalise_like_ip(string dst, string? gw, string? dev, string args)
+    {
+        var r = RouteSpec.Create(dst, gw, dev, null, null, null, requireNextHop: true);
+        Assert.Equal(args, string.Join(' ', r.IpArguments("add")));
+    }
+
+    [Fact]
+    public void Metric_table_and_family_appear_in_the_command_line()
+    {
+        var r = RouteSpec.Create("default", null, "eth1", 5, 100, "IPv6", requireNextHop: true);
+        Assert.Equal(AddressFamily.InterNetworkV6, r.Family);
+        Assert.Equal("-n ns1 -6 route del default dev eth1 metric 5 table 100", string.Join(' ', RouteClient.Command("ns1", r, "del").Arguments));
+    }
+
+    [Theory]
+    [InlineData("10.1.0.1/16", "host bits")]
+    [InlineData("10.1.0.0/33", "0 to 32")]
+    [InlineData("fd00::/129", "0 to 128")]
+    [InlineData("default/24", "no prefix")]
+    [InlineData("10.1.0/16", "not an IPv4")]
+    [InlineData("", "empty")]
+    [InlineData("nonsense", "not an IPv4")]
+    public void Bad_destinations_are_InvalidRouteDestination(string dst, string why)
+    {
+        var e = Fails(dst, "10.9.0.2");
+        Assert.Equal("InvalidRouteDestination", e.ErrorId);
+        Assert.Equal(NetNsErrorCategory.InvalidArgument, e.Category);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.1.0.0/16", "fd00::1", null, "family")]
+    [InlineData("fd01::/64", "10.0.0.1", null, "family")]
+    [InlineData("default", "10.0.0.1", "IPv6", "IPv6")]
+    [InlineData("10.1.0.0/16", "10.0.0.1/24", null, "no prefix")]
+    [InlineData("10.1.0.0/16", "224.0.0.1", null, "unicast")]
+    [InlineData("10.1.0.0/16", "0.0.0.0", null, "unicast")]
+    [InlineData("fd01::/64", "fe80::1", null, "-Interface")]
+    public void Bad_gateways_are_InvalidGateway(string dst, string gw, string? family, string why)
+    {
+        var e = Fails(dst, gw, family: family);
+        Assert.Equal("InvalidGateway", e.ErrorId);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_rules_have_their_own_ids()
+    {
+        Assert.Equal("NextHopRequired", Fails("10.1.0.0/16").ErrorId);
+        Assert.Equal("InvalidRouteTable", Fails("10.1.0.0/16", "10.0.0.1", table: 0).ErrorId);
+        Assert.Equal("InvalidInterfaceName", Fails("10.1.0.0/16", dev: "a/b").ErrorId);
+        Assert.Equal("InvalidRouteDestination", Fails("10.1.0.0/16", dev: "eth1", family: "IPv6").ErrorId);
+        // Removing needs no next hop.
+        Assert.Equal("10.1.0.0/16", RouteSpec.Create("10.1.0.0/16", null, null, null, null, null, requireNextHop: false).DestinationText);
+    }
+
+    [Fact]
+    public void Kernel_refusals_map_to_error_ids()
+    {
+        var r = RouteSpec.Create("10.1.0.0/16", "10.99.0.1", null, null, null, null, true);
+        var cmd = RouteClient.Command("ns1", r, "add");
+        NetNsException Map(int errno, string? ack = null) => RouteClient.Refused(new RtnlException(errno, ack), cmd, "ns1", r, "AddRouteFailed", "Cannot add");
+        Assert.Equal("GatewayUnreachable", Map(22, "Nexthop has invalid gateway").ErrorId);
+        Assert.Equal("GatewayUnreachable", Map(101).ErrorId);
+        Assert.Equal("GatewayUnreachable", Map(113).ErrorId);
+        Assert.Equal(NetNsErrorCategory.InvalidArgument, Map(113).Category);
+        Assert.Equal("RouteExists", Map(17).ErrorId);
+        Assert.Equal(NetNsErrorCategory.ResourceExists, Map(17).Category);
+        Assert.Equal("RouteNotFound", Map(3).ErrorId);
+        Assert.Equal(NetNsErrorCategory.ObjectNotFound, Map(3).Category);
+        Assert.Equal("AddRouteFailed", Map(1).ErrorId);
+        Assert.Equal(NetNsErrorCategory.PermissionDenied, Map(1).Category);
+    }
+
+    [Fact]
+    public void Show_command_names_the_table()
+    {
+        Assert.Equal("ip -j -n ns1 -6 route show table main", RouteClient.ShowCommand("ns1", AddressFamily.InterNetworkV6, null).ToString());
+        Assert.Equal("ip -j route show table all", RouteClient.ShowCommand("", null, 0).ToString());
+    }
+
+    [Fact]
+    public void Sysctl_paths_and_command_lines()
+    {
+        Assert.Equal("/proc/sys/net/ipv4/ip_forward", NamespaceSysctl.PathOf(NamespaceSysctl.Ipv4Forwarding));
+        Assert.Equal("/proc/sys/net/ipv6/conf/all/forwarding", NamespaceSysctl.PathOf(NamespaceSysctl.Ipv6Forwarding));
+        Assert.Equal("/proc/sys/net/ipv6/conf/eth0.100/addr_gen_mode", NamespaceSysctl.InterfacePath("ipv6", "eth0.100", "addr_gen_mode"));
+        Assert.Equal("ip netns exec r1 sysctl -w net.ipv4.ip_forward=1", NamespaceSysctl.WriteCommand("r1", NamespaceSysctl.Ipv4Forwarding, "1").ToString());
+        Assert.True(NamespaceSysctl.Flag("1"));
+        Assert.False(NamespaceSysctl.Flag("0\n".Trim()));
+        Assert.Null(NamespaceSysctl.Flag(null));
+    }
+}
