@@ -42,11 +42,18 @@ public static class RunDirectory
         return path;
     }
 
-    private static void EnsureOne(string path)
+    private static void EnsureOne(string path) => EnsurePrivateDirectory(path, Unsafe);
+
+    /// <summary>
+    /// The one safety check of NetNs's private directories (this run directory, the lab records): creates
+    /// <paramref name="path"/> with mode 0700 or checks and fixes its mode; a symbolic link or a file there is refused
+    /// with the error <paramref name="unsafeError"/> (path, why) makes.
+    /// </summary>
+    internal static void EnsurePrivateDirectory(string path, Func<string, string, NetNsException> unsafeError)
     {
         var info = new FileInfo(path);
-        if (info.LinkTarget is not null) throw Unsafe(path, "is a symbolic link");
-        if (info.Exists) throw Unsafe(path, "is a file, not a directory");
+        if (info.LinkTarget is not null) throw unsafeError(path, "is a symbolic link");
+        if (info.Exists) throw unsafeError(path, "is a file, not a directory");
         if (!Directory.Exists(path))
         {
             Directory.CreateDirectory(path, DirectoryMode);

@@ -1,14 +1,24 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using NetNs.Core.Ip;
-using NetNs.Core.Process;
 
 namespace NetNs;
 
 /// <summary>Shared helpers for argument completers: wildcard matching and quoting.</summary>
 internal static class Completion
 {
+    /// <summary>A production context for a completer (no cmdlet, so no -Verbose trace and no cancellation).</summary>
+    public static Core.Context.NetNsContext Context() => Core.Context.NetNsContext.Production(Core.Ovs.OvsConnection.Current, CancellationToken.None);
+
+    /// <summary>The links of <paramref name="namespace"/> (an RTM_GETLINK dump there); none when it cannot be read.</summary>
+    public static List<Core.Kernel.KernelLink> LinksOf(string @namespace)
+    {
+        var kernel = Context().Kernel;
+        if (@namespace.Length > 0 && !kernel.NamespaceExists(@namespace)) return new List<Core.Kernel.KernelLink>();
+        using var h = kernel.At(@namespace);
+        return h.Links();
+    }
+
     public static IEnumerable<CompletionResult> Complete(IEnumerable<string> candidates, string wordToComplete, string? toolTipPrefix = null)
     {
         var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
@@ -40,7 +50,7 @@ public sealed class NamespaceNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        => Completion.Complete(NetnsPids.ListNames(), wordToComplete, "netns ");
+        => Completion.Complete(Completion.Context().Kernel.NamespaceNames(), wordToComplete, "netns ");
 }
 
 /// <summary>Completes link names inside the namespace already given with -Namespace (root namespace otherwise).</summary>
@@ -52,10 +62,7 @@ public sealed class LinkNameCompleter : IArgumentCompleter
         var ns = Completion.BoundString(fakeBoundParameters, "Namespace");
         try
         {
-            if (ns.Length > 0 && !IpClient.NamespaceExists(ns)) return Array.Empty<CompletionResult>();
-            var r = new CliWrapToolRunner().Run(IpCommands.LinkShow(ns));
-            if (!r.Succeeded) return Array.Empty<CompletionResult>();
-            return Completion.Complete(IpJson.ParseLinks(r.StandardOutput).Select(l => l.Name), wordToComplete, "link ").ToList();
+            return Completion.Complete(Completion.LinksOf(ns).Select(l => l.Name), wordToComplete, "link ").ToList();
         }
         catch (Exception)
         {
@@ -78,16 +85,13 @@ public sealed class OvsPortCandidateCompleter : IArgumentCompleter
         {
             var connection = NetNs.Core.Ovs.OvsConnection.Current;
             var ns = connection.SwitchNamespace;
-            if (ns.Length > 0 && !IpClient.NamespaceExists(ns)) return Array.Empty<CompletionResult>();
-            var r = new CliWrapToolRunner().Run(IpCommands.LinkShow(ns));
-            if (!r.Succeeded) return Array.Empty<CompletionResult>();
             var taken = new HashSet<string>(StringComparer.Ordinal) { "ovs-netdev", "ovs-system" };
             if (NetNs.Core.Ovs.OvsDbReader.TryReadState(connection.EffectiveDatabase, Math.Min(2, connection.TimeoutSeconds)) is { } state)
             {
                 taken.UnionWith(state.PortRows.Select(p => p.Name));
                 taken.UnionWith(state.InterfaceRows.Select(i => i.Name));
             }
-            var links = IpJson.ParseLinks(r.StandardOutput).Where(l => l.Kind != "loopback" && l.Name != "lo" && !taken.Contains(l.Name)).Select(l => l.Name);
+            var links = Completion.LinksOf(ns).Where(l => l.KindName != "loopback" && l.Name != "lo" && !taken.Contains(l.Name)).Select(l => l.Name);
             return Completion.Complete(links, wordToComplete, "link ").ToList();
         }
         catch (Exception)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetNs.Core.Context;
 using NetNs.Core.Validation;
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
@@ -8,15 +9,15 @@ using NetNs.Core.Process;
 namespace NetNs;
 
 /// <summary>
-/// Base of every NetNs cmdlet: holds the tool runner, cancels running tools on Ctrl+C
-/// (StopProcessing), checks privileges once, writes each command line to -Verbose, and turns
-/// <see cref="NetNsException"/> into ErrorRecords.
+/// Base of every NetNs cmdlet: creates the context once per cmdlet (the production seams, the runner, the trace that
+/// writes each command line to -Verbose on the pipeline thread, the cancellation Ctrl+C triggers) and passes it to the
+/// core operations; checks privileges once and turns <see cref="NetNsException"/> into ErrorRecords.
 /// </summary>
 public abstract class NetNsCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _cts = new();
     private int _pipelineThread;
-    private IToolRunner? _runner;
+    private NetNsContext? _context;
 
     /// <summary>Cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken CancellationToken => _cts.Token;
@@ -24,24 +25,32 @@ public abstract class NetNsCmdlet : PSCmdlet
     /// <summary>False for cmdlets that only read state and may run without root.</summary>
     protected virtual bool RequiresPrivileges => true;
 
-    /// <summary>The runner all external tools go through.</summary>
-    protected IToolRunner Runner => _runner ??= CreateRunner();
+    /// <summary>The context every core operation of this cmdlet is given (created once, with the production seams).</summary>
+    private protected NetNsContext Context => _context ??= NetNsContext.Production(Core.Ovs.OvsConnection.Current, CancellationToken, Trace);
 
-    /// <summary>iproute2 operations bound to this cmdlet's runner and cancellation.</summary>
-    protected IpClient Ip => new(Runner, CancellationToken);
+    /// <summary>The runner all external tools go through (the context's).</summary>
+    protected IToolRunner Runner => Context.Runner;
 
-    /// <summary>Route operations (rtnetlink, in process) announcing to this cmdlet's -Verbose.</summary>
-    private protected Core.Routes.RouteClient Routes => new(line => Runner.CommandStarting?.Invoke(line), CancellationToken);
+    /// <summary>Namespace operations over this cmdlet's context.</summary>
+    private protected NamespaceOps Namespaces => new(Context);
 
-    private IToolRunner CreateRunner()
+    /// <summary>Link operations over this cmdlet's context.</summary>
+    private protected LinkOps Links => new(Context);
+
+    /// <summary>Address operations over this cmdlet's context.</summary>
+    private protected AddressOps Addresses => new(Context);
+
+    /// <summary>Route operations over this cmdlet's context.</summary>
+    private protected Core.Routes.RouteOps Routes => new(Context);
+
+    /// <summary>Forwarding (router) operations over this cmdlet's context.</summary>
+    private protected ForwardingOps ForwardingOps => new(Context);
+
+    /// <summary>Writes a trace line (a command line, or an in-process request's equivalent) to -Verbose.</summary>
+    private void Trace(string line)
     {
-        var runner = new CliWrapToolRunner();
-        runner.CommandStarting = line =>
-        {
-            // Not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
-            if (Environment.CurrentManagedThreadId == _pipelineThread && !Stopping) WriteVerbose(line);
-        };
-        return runner;
+        // Only on the pipeline thread, and not while stopping (Ctrl+C): the pipeline refuses output then, and clean-up commands must still run.
+        if (Environment.CurrentManagedThreadId == _pipelineThread && !Stopping) WriteVerbose(line);
     }
 
     /// <inheritdoc />
@@ -156,4 +165,30 @@ public abstract class NetNsCmdlet : PSCmdlet
             WriteObject(item);
         }
     }
+
+    /// <summary>
+    /// The one name filter of the Get- cmdlets: the items whose name matches one of <paramref name="names"/> (all items
+    /// when none are given; wildcards allowed), name by name in order (each item once with <paramref name="distinct"/>).
+    /// Each pattern is checked by <paramref name="validate"/> first (a bad one is an error for that name; the others
+    /// still count); a name without wildcards that matches nothing is the error <paramref name="notFound"/> makes.
+    /// </summary>
+    private protected List<T> SelectByName<T>(IReadOnlyCollection<T> items, string[]? names, Func<T, string> nameOf,
+        Func<string, NetNsException>? notFound, Action<string>? validate = null, bool distinct = false)
+    {
+        if (names is null || names.Length == 0) return items.ToList();
+        var result = new List<T>();
+        foreach (var n in names)
+        {
+            if (validate is not null && !Try(() => validate(n))) continue;
+            var pattern = new WildcardPattern(n);
+            var matches = items.Where(x => pattern.IsMatch(nameOf(x))).ToList();
+            if (matches.Count == 0 && notFound is not null && !WildcardPattern.ContainsWildcardCharacters(n)) WriteNetNsError(notFound(n));
+            result.AddRange(distinct ? matches.Where(m => !result.Contains(m)) : matches);
+        }
+        return result;
+    }
+
+    /// <summary>Writes what <see cref="SelectByName"/> selects.</summary>
+    private protected void WriteByName<T>(IReadOnlyCollection<T> items, string[]? names, Func<T, string> nameOf, Func<string, NetNsException>? notFound, Action<string>? validate = null)
+        => WriteObject(SelectByName(items, names, nameOf, notFound, validate), enumerateCollection: true);
 }

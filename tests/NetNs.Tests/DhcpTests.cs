@@ -161,7 +161,7 @@ public class DhcpTests
     [InlineData("fd00::1", "fd00::9", "InvalidAddress")]
     public void Server_range_is_checked_before_the_kernel(string start, string end, string errorId)
     {
-        var m = new DhcpServerManager(new ThrowingRunner());
+        var m = new DhcpServerManager(Fakes.Context(FakeRunner.Refusing()));
         var ex = Assert.Throws<NetNsException>(() => m.Prepare("ns1", "eth1", start, end, TimeSpan.FromHours(1), null, null, null, checkKernel: false));
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Equal(NetNsErrorCategory.InvalidArgument, ex.Category);
@@ -170,7 +170,7 @@ public class DhcpTests
     [Fact]
     public void Server_lease_time_and_static_leases_are_checked()
     {
-        var m = new DhcpServerManager(new ThrowingRunner());
+        var m = new DhcpServerManager(Fakes.Context(FakeRunner.Refusing()));
         Assert.Equal("InvalidLeaseTime", Assert.Throws<NetNsException>(() => m.Prepare("ns1", "eth1", "10.0.0.1", "10.0.0.9", TimeSpan.FromSeconds(119), null, null, null, false)).ErrorId);
         Assert.Equal("InvalidMacAddress", Assert.Throws<NetNsException>(() => m.Prepare("ns1", "eth1", "10.0.0.1", "10.0.0.9", TimeSpan.FromHours(1), null, null,
             new[] { new KeyValuePair<string, string>("zz", "10.0.0.5") }, false)).ErrorId);
@@ -186,7 +186,7 @@ public class DhcpTests
     [Fact]
     public void Client_timeout_is_checked()
     {
-        var m = new DhcpClientManager(new ThrowingRunner());
+        var m = new DhcpClientManager(Fakes.Context(FakeRunner.Refusing()));
         Assert.Equal("InvalidTimeout", Assert.Throws<NetNsException>(() => m.Prepare("ns1", "eth1", 0, false)).ErrorId);
         Assert.Equal("InvalidInterfaceName", Assert.Throws<NetNsException>(() => m.Prepare("ns1", "a/b", 5, false)).ErrorId);
     }
@@ -231,16 +231,5 @@ public class DhcpTests
             RunDirectory.Root = saved;
             Directory.Delete(tmp, true);
         }
-    }
-
-    private sealed class ThrowingRunner : NetNs.Core.Process.IToolRunner
-    {
-        public Action<string>? CommandStarting { get; set; }
-
-        public Task<NetNs.Core.Process.ToolResult> RunAsync(NetNs.Core.Process.ToolCommand command, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("no tool may run: " + command);
-
-        public Task<int> StreamAsync(NetNs.Core.Process.ToolCommand command, Action<string> o, Action<string> e, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("no tool may run: " + command);
     }
 }

@@ -8,24 +8,6 @@ namespace NetNs.Tests;
 /// <summary>OvsClient against a scripted runner: error mapping and undo, with stderr captured from this machine.</summary>
 public class OvsClientTests
 {
-    private sealed class FakeRunner : IToolRunner
-    {
-        private readonly Func<ToolCommand, (int Exit, string Out, string Err)> _answer;
-        public FakeRunner(Func<ToolCommand, (int, string, string)> answer) => _answer = answer;
-        public List<ToolCommand> Ran { get; } = new();
-        public Action<string>? CommandStarting { get; set; }
-
-        public Task<ToolResult> RunAsync(ToolCommand command, CancellationToken cancellationToken)
-        {
-            Ran.Add(command);
-            var (exit, o, e) = _answer(command);
-            return Task.FromResult(new ToolResult(command, exit, o, e, TimeSpan.Zero));
-        }
-
-        public Task<int> StreamAsync(ToolCommand command, Action<string> standardOutputLine, Action<string> standardErrorLine, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-    }
-
     private static string Golden(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "ovs", name));
 
     [Fact]

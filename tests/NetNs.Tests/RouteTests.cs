@@ -85,7 +85,7 @@ public class RouteMessageTests
         Assert.Equal(16, r.DestinationLength);
         Assert.Equal(254u, r.Table);
         Assert.Equal("boot", RtnlMessages.ProtocolName(r.Protocol));
-        Assert.Equal("global", RtnlMessages.RouteScopeName(r.Scope));
+        Assert.Equal("global", RtnlMessages.ScopeName(r.Scope));
         Assert.Equal("unicast", RtnlMessages.RouteTypeName(r.Type));
         Assert.Equal(IPAddress.Parse("10.8.0.0"), r.Destination);
         Assert.Equal(IPAddress.Parse("10.9.0.2"), r.Gateway);
@@ -95,43 +95,31 @@ public class RouteMessageTests
     }
 
     [Fact]
-    public void Address_add_with_nodad_sets_ifa_f_nodad_and_delete_is_rtm_deladdr()
+    public void Address_add_with_nodad_sets_ifa_f_nodad()
     {
         var m = RtnlMessages.AddAddress(1, 3, "fd00::1/64", noDad: true);
         Assert.Equal(2, m[18]);
         Assert.Equal(0, RtnlMessages.AddAddress(1, 3, "fd00::1/64")[18]);
-        var d = RtnlMessages.DeleteAddress(1, 3, IPAddress.Parse("fd00::1"), 64);
-        Assert.Equal(21, BitConverter.ToUInt16(d, 4));
-        Assert.Equal(new byte[] { 10, 64, 0, 0, 3, 0, 0, 0 }, d[16..24]);
     }
 
     [Fact]
-    public void Address_state_reads_tentative_and_dadfailed_from_ifa_flags_attribute()
+    public void Address_parse_keeps_tentative_and_dadfailed_from_the_ifa_flags_attribute()
     {
-        // An RTM_NEWADDR as a dump sends it: ifaddrmsg (flags byte 0x40), IFA_ADDRESS, IFA_FLAGS 0x48 (DADFAILED|TENTATIVE).
-        var add = RtnlMessages.AddAddress(1, 7, "fd00::5/64");
-        var m = new List<byte>(add);
-        m.AddRange(new byte[] { 8, 0, 8, 0, 0x48, 0, 0, 0 });
+        // An RTM_NEWADDR as a dump sends it: ifaddrmsg (flags byte 0x40), IFA_LOCAL, IFA_ADDRESS, IFA_FLAGS 0xc8 (PERMANENT|TENTATIVE|DADFAILED).
+        var m = new List<byte>(RtnlMessages.AddAddress(1, 7, "fd00::5/64"));
+        m.AddRange(new byte[] { 8, 0, 8, 0, 0xc8, 0, 0, 0 });
         var bytes = m.ToArray();
         BitConverter.GetBytes((uint)bytes.Length).CopyTo(bytes, 0);
+        BitConverter.GetBytes((ushort)20).CopyTo(bytes, 4); // RTM_NEWADDR
         bytes[18] = 0x40;
-        var s = RtnlMessages.ParseAddressState(bytes)!;
-        Assert.Equal(7, s.Index);
-        Assert.Equal(IPAddress.Parse("fd00::5"), s.Address);
-        Assert.True(s.Tentative);
-        Assert.True(s.DadFailed);
-        Assert.Equal(64, s.PrefixLength);
-        Assert.Equal(0x08u, RtnlMessages.IfaFDadFailed);
-    }
-
-    [Fact]
-    public void Address_dump_request_is_rtm_getaddr_dump()
-    {
-        var m = RtnlMessages.GetAddresses(3, AddressFamily.InterNetworkV6);
-        Assert.Equal(22, BitConverter.ToUInt16(m, 4));
-        Assert.Equal(0x301, BitConverter.ToUInt16(m, 6));
-        Assert.Equal(10, m[16]);
-        Assert.Equal(24, m.Length);
+        var a = RtnlMessages.ParseAddress(bytes)!;
+        Assert.Equal(7, a.Index);
+        Assert.Equal(IPAddress.Parse("fd00::5"), a.Address);
+        Assert.True(a.Tentative);
+        Assert.True(a.DadFailed);
+        Assert.True(a.Permanent);
+        bytes[^4] = 0x80;
+        Assert.False(RtnlMessages.ParseAddress(bytes)!.Tentative);
     }
 }
 
@@ -159,7 +147,7 @@ public class RouteSpecTests
     {
         var r = RouteSpec.Create("default", null, "eth1", 5, 100, "IPv6", requireNextHop: true);
         Assert.Equal(AddressFamily.InterNetworkV6, r.Family);
-        Assert.Equal("-n ns1 -6 route del default dev eth1 metric 5 table 100", string.Join(' ', RouteClient.Command("ns1", r, "del").Arguments));
+        Assert.Equal("-n ns1 -6 route del default dev eth1 metric 5 table 100", string.Join(' ', RouteOps.Command("ns1", r, "del").Arguments));
     }
 
     [Theory]
@@ -208,8 +196,8 @@ public class RouteSpecTests
     public void Kernel_refusals_map_to_error_ids()
     {
         var r = RouteSpec.Create("10.1.0.0/16", "10.99.0.1", null, null, null, null, true);
-        var cmd = RouteClient.Command("ns1", r, "add");
-        NetNsException Map(int errno, string? ack = null) => RouteClient.Refused(new RtnlException(errno, ack), cmd, "ns1", r, "AddRouteFailed", "Cannot add");
+        var cmd = RouteOps.Command("ns1", r, "add");
+        NetNsException Map(int errno, string? ack = null) => RouteOps.Refused(new RtnlException(errno, ack), cmd, "ns1", r, "AddRouteFailed", "Cannot add");
         Assert.Equal("GatewayUnreachable", Map(22, "Nexthop has invalid gateway").ErrorId);
         Assert.Equal("GatewayUnreachable", Map(101).ErrorId);
         Assert.Equal("GatewayUnreachable", Map(113).ErrorId);
@@ -225,8 +213,8 @@ public class RouteSpecTests
     [Fact]
     public void Show_command_names_the_table()
     {
-        Assert.Equal("ip -j -n ns1 -6 route show table main", RouteClient.ShowCommand("ns1", AddressFamily.InterNetworkV6, null).ToString());
-        Assert.Equal("ip -j route show table all", RouteClient.ShowCommand("", null, 0).ToString());
+        Assert.Equal("ip -j -n ns1 -6 route show table main", RouteOps.ShowCommand("ns1", AddressFamily.InterNetworkV6, null).ToString());
+        Assert.Equal("ip -j route show table all", RouteOps.ShowCommand("", null, 0).ToString());
     }
 
     [Fact]
@@ -234,10 +222,91 @@ public class RouteSpecTests
     {
         Assert.Equal("/proc/sys/net/ipv4/ip_forward", NamespaceSysctl.PathOf(NamespaceSysctl.Ipv4Forwarding));
         Assert.Equal("/proc/sys/net/ipv6/conf/all/forwarding", NamespaceSysctl.PathOf(NamespaceSysctl.Ipv6Forwarding));
-        Assert.Equal("/proc/sys/net/ipv6/conf/eth0.100/addr_gen_mode", NamespaceSysctl.InterfacePath("ipv6", "eth0.100", "addr_gen_mode"));
+        var key = NamespaceSysctl.InterfaceKey("ipv6", "eth0.100", "addr_gen_mode");
+        Assert.Equal("/proc/sys/net/ipv6/conf/eth0.100/addr_gen_mode", NamespaceSysctl.PathOf(key));
+        Assert.Equal("net.ipv6.conf.eth0/100.addr_gen_mode", NamespaceSysctl.Display(key));
         Assert.Equal("ip netns exec r1 sysctl -w net.ipv4.ip_forward=1", NamespaceSysctl.WriteCommand("r1", NamespaceSysctl.Ipv4Forwarding, "1").ToString());
         Assert.True(NamespaceSysctl.Flag("1"));
         Assert.False(NamespaceSysctl.Flag("0\n".Trim()));
         Assert.Null(NamespaceSysctl.Flag(null));
+    }
+}
+
+/// <summary>The production route, forwarding and DAD operations over the recording fake kernel.</summary>
+public class RouteOpsTests
+{
+    private static (FakeKernel Kernel, List<string> Trace, NetNs.Core.Context.NetNsContext Context) Setup()
+    {
+        var k = new FakeKernel().WithNamespace("ns1").WithNamespace("ns2");
+        var (a, _) = k.AddVethPair(k.Get("ns1"), "eth1", k.Get("ns2"), "eth2");
+        a.Flags |= 1;
+        k.Get("ns1").Addresses.Add(new NetNs.Core.Kernel.KernelAddress(a.Index, IPAddress.Parse("10.9.0.1"), 24, 0, true));
+        k.Get("ns1").Addresses.Add(new NetNs.Core.Kernel.KernelAddress(a.Index, IPAddress.Parse("fd09::1"), 64, 0, true));
+        var trace = new List<string>();
+        return (k, trace, Fakes.Context(kernel: k, trace: trace));
+    }
+
+    private static RouteSpec Spec(string dst, string? gw = null, string? dev = null, uint? metric = null) =>
+        RouteSpec.Create(dst, gw, dev, metric, null, null, requireNextHop: true);
+
+    [Fact]
+    public void Add_reads_the_route_back_with_the_interface_the_kernel_chose_and_announces_ip_route_add()
+    {
+        var (k, trace, ctx) = Setup();
+        var ops = new RouteOps(ctx);
+        var r = ops.Add("ns1", Spec("default", "10.9.0.254"));
+        Assert.Equal(("default", "10.9.0.254", "eth1", "IPv4", "boot", "global", 254u), (r.Destination, r.Gateway, r.Interface, r.Family, r.Protocol, r.Scope, r.Table));
+        Assert.Contains("ip -n ns1 route add default via 10.9.0.254   (in process: rtnetlink)", trace);
+        Assert.Contains("ns1: route add default via 10.9.0.254", k.Calls);
+        var v6 = ops.Add("ns1", Spec("fd10::/64", "fd09::2", metric: 7));
+        Assert.Equal(("IPv6", 7u), (v6.Family, v6.Metric));
+        Assert.Equal(new[] { "default", "fd10::/64" }, ops.Get("ns1").Select(x => x.Destination));
+        Assert.Single(ops.Get("ns1", AddressFamily.InterNetworkV6));
+    }
+
+    [Fact]
+    public void Refusals_become_error_ids_and_nothing_is_added()
+    {
+        var (k, _, ctx) = Setup();
+        var ops = new RouteOps(ctx);
+        Assert.Equal("GatewayUnreachable", Assert.Throws<NetNsException>(() => ops.Add("ns1", Spec("10.5.0.0/24", "10.99.0.1"))).ErrorId);
+        Assert.Equal("LinkNotFound", Assert.Throws<NetNsException>(() => ops.Add("ns1", Spec("10.5.0.0/24", dev: "nope"))).ErrorId);
+        Assert.Equal("NamespaceNotFound", Assert.Throws<NetNsException>(() => ops.Add("gone", Spec("10.5.0.0/24", dev: "eth1"))).ErrorId);
+        Assert.Empty(k.Get("ns1").Routes);
+        ops.Add("ns1", Spec("10.5.0.0/24", dev: "eth1"));
+        Assert.Equal("RouteExists", Assert.Throws<NetNsException>(() => ops.Add("ns1", Spec("10.5.0.0/24", dev: "eth1"))).ErrorId);
+        Assert.Equal("RouteNotFound", Assert.Throws<NetNsException>(() => ops.Remove("ns1", Spec("10.6.0.0/24", dev: "eth1"))).ErrorId);
+        ops.Remove("ns1", RouteSpec.Create("10.5.0.0/24", null, null, null, null, null, requireNextHop: false));
+        Assert.Empty(k.Get("ns1").Routes);
+    }
+
+    [Fact]
+    public void Forwarding_is_written_read_back_and_listed_with_the_namespaces()
+    {
+        var (k, trace, ctx) = Setup();
+        var r = new NetNs.Core.Ip.ForwardingOps(ctx).Set("ns1", true, null);
+        Assert.Equal((true, false), (r.IPv4, r.IPv6));
+        Assert.Contains("ns1: sysctl net/ipv4/ip_forward=1", k.Calls);
+        Assert.Contains("ip netns exec ns1 sysctl -w net.ipv4.ip_forward=1   (in process: setns, /proc/sys)", trace);
+        var list = new NetNs.Core.Ip.NamespaceOps(ctx).GetNamespaces();
+        Assert.Equal(true, list.Single(n => n.Name == "ns1").IPv4Forwarding);
+        Assert.Equal(false, list.Single(n => n.Name == "ns2").IPv4Forwarding);
+        Assert.Equal("NamespaceNotFound", Assert.Throws<NetNsException>(() => new NetNs.Core.Ip.ForwardingOps(ctx).Set("gone", true, true)).ErrorId);
+    }
+
+    [Fact]
+    public void Ipv6_address_that_fails_dad_is_removed_and_reported_and_skip_dad_adds_nodad()
+    {
+        var (k, _, ctx) = Setup();
+        k.Duplicates.Add(IPAddress.Parse("fd09::7"));
+        var ops = new NetNs.Core.Ip.AddressOps(ctx);
+        var e = Assert.Throws<NetNsException>(() => ops.AddAddress("ns1", "eth1", "fd09::7/64"));
+        Assert.Equal(("DuplicateAddress", NetNsErrorCategory.ResourceExists), (e.ErrorId, e.Category));
+        Assert.DoesNotContain(k.Get("ns1").Addresses, a => a.Address.Equals(IPAddress.Parse("fd09::7")));
+        Assert.Contains("ns1: addr del fd09::7/64 dev eth1", k.Calls);
+        ops.AddAddress("ns1", "eth1", "fd09::7/64", skipDad: true);
+        Assert.Contains("ns1: addr add fd09::7/64 dev eth1 nodad", k.Calls);
+        ops.AddAddress("ns1", "eth1", "fd09::8/64");
+        Assert.Contains("ns1: addr add fd09::8/64 dev eth1", k.Calls);
     }
 }

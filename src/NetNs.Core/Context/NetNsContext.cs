@@ -27,7 +27,11 @@ internal sealed class NetNsContext
     public static NetNsContext Production(OvsConnection ovs, CancellationToken cancellation, Action<string>? trace = null)
     {
         var runner = new CliWrapToolRunner { CommandStarting = trace };
-        return new NetNsContext(runner, ovs, cancellation, trace);
+        return new NetNsContext(runner, ovs, cancellation, trace)
+        {
+            Kernel = new Kernel.RtnlKernel(),
+            DhcpOf = context => new Dhcp.DhcpService(context),
+        };
         // Seam owners: the kernel seam and the OVSDB seam are created here, once, and nowhere else.
     }
 
@@ -45,7 +49,29 @@ internal sealed class NetNsContext
 
     // --- Kernel seam (rtnetlink, setns, sysctls; routes and qdiscs next) ---
 
+    private Kernel.IKernel? _kernel;
+
+    /// <summary>The kernel seam: namespaces, and per-namespace handles for links and addresses (<see cref="Kernel.IKernel"/>).</summary>
+    public Kernel.IKernel Kernel
+    {
+        get => _kernel ?? throw new InvalidOperationException("This context has no kernel seam.");
+        init => _kernel = value;
+    }
+
     // --- OVSDB seam (Open vSwitch now; OVN Northbound/Southbound next) ---
 
     // --- DHCP service (dnsmasq servers, dhclient clients) ---
+
+    private Dhcp.IDhcpService? _dhcp;
+    private Func<NetNsContext, Dhcp.IDhcpService>? _dhcpOf;
+
+    /// <summary>The DHCP service: the servers and clients NetNs started (<see cref="Dhcp.IDhcpService"/>).</summary>
+    public Dhcp.IDhcpService Dhcp
+    {
+        get => _dhcp ??= _dhcpOf?.Invoke(this) ?? throw new InvalidOperationException("This context has no DHCP service.");
+        init => _dhcp = value;
+    }
+
+    /// <summary>Builds the DHCP service over this context when it is first used (the production service needs the context's runner and kernel).</summary>
+    public Func<NetNsContext, Dhcp.IDhcpService> DhcpOf { init => _dhcpOf = value; }
 }

@@ -13,17 +13,21 @@ namespace NetNs.Core.Dhcp;
 /// <c>dhclient.leases</c> and, while a client runs, <c>dhclient.pid</c>. No host file is read or written:
 /// dhclient never sees /etc/dhcp/dhclient.conf and never runs /sbin/dhclient-script.
 /// </summary>
-public sealed class DhcpClientManager
+internal sealed class DhcpClientManager
 {
     private const string StateFileName = "client.json";
+    private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
+    private readonly Kernel.IKernel _kernel;
     private readonly CancellationToken _ct;
 
-    /// <summary>Creates a manager.</summary>
-    public DhcpClientManager(IToolRunner runner, CancellationToken cancellationToken = default)
+    /// <summary>Creates a manager over the context's runner (its command lines reach -Verbose), kernel seam and cancellation.</summary>
+    public DhcpClientManager(Context.NetNsContext context)
     {
-        _runner = runner;
-        _ct = cancellationToken;
+        _context = context;
+        _runner = context.Runner;
+        _kernel = context.Kernel;
+        _ct = context.Cancellation;
     }
 
     /// <summary>The folder holding one state directory per client.</summary>
@@ -76,13 +80,13 @@ public sealed class DhcpClientManager
         if (timeoutSeconds < 1 || timeoutSeconds > 3600)
             throw new NetNsException("InvalidTimeout", NetNsErrorCategory.InvalidArgument, $"-TimeoutSeconds {timeoutSeconds} is out of range: use 1 to 3600 seconds.", timeoutSeconds);
         if (!checkKernel) return;
-        IpClient.RequireNamespace(@namespace, "Namespace");
-        if (!new IpClient(_runner, _ct).LinkExists(@namespace, @interface)) throw IpClient.LinkNotFound(@namespace, @interface);
+        KernelOps.Require(_kernel, @namespace, "Namespace");
+        if (!new LinkOps(_context).Exists(@namespace, @interface)) throw KernelOps.LinkNotFound(new LinkId(@namespace, @interface));
         var existing = ReadClient(FilesOf(@namespace, @interface));
         if (existing is not null && existing.Running)
             throw new NetNsException("DhcpClientRunning", NetNsErrorCategory.ResourceExists,
-                $"A DHCP client started by NetNs already runs on interface '{@interface}' in {IpClient.Describe(@namespace)} (dhclient pid {existing.ProcessId}). Release it with Remove-NetDhcpClientLease first.",
-                IpClient.Target(@namespace, @interface));
+                $"A DHCP client started by NetNs already runs on interface '{@interface}' in {LinkId.Describe(@namespace)} (dhclient pid {existing.ProcessId}). Release it with Remove-NetDhcpClientLease first.",
+                new LinkId(@namespace, @interface).Target);
     }
 
     /// <summary>
@@ -122,8 +126,8 @@ public sealed class DhcpClientManager
                 var text = r.StandardError + r.StandardOutput;
                 if (text.Contains("No DHCPOFFERS received", StringComparison.Ordinal) || text.Contains("Unable to obtain a lease", StringComparison.Ordinal))
                     throw Timeout(@namespace, @interface, timeoutSeconds);
-                throw r.ToException("DhcpClientFailed", IpClient.Target(@namespace, @interface),
-                    $"dhclient could not get a lease on interface '{@interface}' in {IpClient.Describe(@namespace)}");
+                throw r.ToException("DhcpClientFailed", new LinkId(@namespace, @interface).Target,
+                    $"dhclient could not get a lease on interface '{@interface}' in {LinkId.Describe(@namespace)}");
             }
             RunDirectory.Secure(f.Leases);
             RunDirectory.Secure(f.Pid);
@@ -138,7 +142,7 @@ public sealed class DhcpClientManager
             }
             return DhcpLeaseParser.ParseDhclient(RunDirectory.ReadFile(f.Leases) ?? string.Empty, @namespace, @interface, f.Leases, running ? pid : null, running)
                 ?? throw new NetNsException("DhcpClientFailed", NetNsErrorCategory.InvalidResult,
-                    $"dhclient reported success on interface '{@interface}' in {IpClient.Describe(@namespace)} but wrote no lease to {f.Leases}.", IpClient.Target(@namespace, @interface));
+                    $"dhclient reported success on interface '{@interface}' in {LinkId.Describe(@namespace)} but wrote no lease to {f.Leases}.", new LinkId(@namespace, @interface).Target);
         }
         catch
         {
@@ -151,24 +155,14 @@ public sealed class DhcpClientManager
     public static List<DhcpClientLease> GetClients(string? @namespace = null, string? @interface = null)
     {
         var result = new List<DhcpClientLease>();
-        var root = ClientsDirectory;
-        if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null) return result;
-        foreach (var dir in Directory.EnumerateDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in DhcpProcess.StateDirectories(ClientsDirectory))
         {
             var state = ReadState(Path.Combine(dir, StateFileName));
             if (state is null) continue;
             if (@namespace is not null && state.Namespace != @namespace) continue;
             if (@interface is not null && state.Interface != @interface) continue;
             var c = ReadClient(FilesOf(state.Namespace!, state.Interface!));
-            if (c is null) continue;
-            // State of a client whose namespace is gone (removed by other means than NetNs, or a crashed run) and whose
-            // process is not running is stale: remove it instead of listing it.
-            if (!c.Running && c.Namespace.Length > 0 && !IpClient.NamespaceExists(c.Namespace))
-            {
-                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                continue;
-            }
-            result.Add(c);
+            if (c is not null && !DhcpProcess.PruneStale(dir, c.Namespace, c.Running)) result.Add(c);
         }
         return result;
     }
@@ -183,8 +177,8 @@ public sealed class DhcpClientManager
         var f = FilesOf(@namespace, @interface);
         if (ReadState(f.State) is null)
             throw new NetNsException("DhcpClientNotFound", NetNsErrorCategory.ObjectNotFound,
-                $"NetNs holds no DHCP lease on interface '{@interface}' in {IpClient.Describe(@namespace)}. List them with Get-NetDhcpClientLease.",
-                IpClient.Target(@namespace, @interface));
+                $"NetNs holds no DHCP lease on interface '{@interface}' in {LinkId.Describe(@namespace)}. List them with Get-NetDhcpClientLease.",
+                new LinkId(@namespace, @interface).Target);
         try
         {
             ToolResult r;
@@ -193,8 +187,8 @@ public sealed class DhcpClientManager
                 cts.CancelAfter(TimeSpan.FromSeconds(15));
                 r = _runner.Run(DhclientCommands.Release(@namespace, @interface, f.Conf, f.Script, f.Leases, f.Pid), cts.Token);
             }
-            r.ThrowIfFailed("DhcpReleaseFailed", IpClient.Target(@namespace, @interface),
-                $"dhclient could not release the lease on interface '{@interface}' in {IpClient.Describe(@namespace)}");
+            r.ThrowIfFailed("DhcpReleaseFailed", new LinkId(@namespace, @interface).Target,
+                $"dhclient could not release the lease on interface '{@interface}' in {LinkId.Describe(@namespace)}");
         }
         finally
         {
@@ -219,17 +213,12 @@ public sealed class DhcpClientManager
     /// <summary>Stops one client (if its dhclient still runs) and removes its run files.</summary>
     public static void Stop(DhcpClientLease client) => Cleanup(FilesOf(client.Namespace, client.Interface));
 
-    private static void Cleanup(Files f)
-    {
-        if (DhcpProcess.ReadPid(f.Pid) is { } pid && DhcpProcess.IsOurs(pid, f.Pid)) DhcpProcess.Stop(pid, TimeSpan.FromSeconds(5));
-        RunDirectory.RemoveDirectory(f.Directory);
-    }
+    private static void Cleanup(Files f) => DhcpProcess.StopAndRemove(f.Directory, f.Pid);
 
     private static DhcpClientLease? ReadClient(Files f)
     {
         if (ReadState(f.State) is not { } state) return null;
-        var pid = DhcpProcess.ReadPid(f.Pid);
-        var running = pid is not null && DhcpProcess.IsOurs(pid.Value, f.Pid);
+        var (pid, running) = DhcpProcess.State(f.Pid);
         string text;
         try { text = RunDirectory.ReadFile(f.Leases) ?? string.Empty; }
         catch (IOException) { text = string.Empty; }
@@ -237,23 +226,13 @@ public sealed class DhcpClientManager
             ?? new DhcpClientLease(state.Namespace!, state.Interface!, string.Empty, 0, null, Array.Empty<string>(), null, TimeSpan.Zero, null, null, running ? pid : null, running, f.Leases);
     }
 
-    private static ClientState? ReadState(string path)
-    {
-        try
-        {
-            var text = RunDirectory.ReadFile(path);
-            if (text is null) return null;
-            var s = JsonSerializer.Deserialize<ClientState>(text);
-            return s?.Namespace is null || s.Interface is null ? null : s;
-        }
-        catch (JsonException) { return null; }
-        catch (IOException) { return null; }
-    }
+    private static ClientState? ReadState(string path) =>
+        DhcpProcess.ReadState<ClientState>(path) is { Namespace: not null, Interface: not null } s ? s : null;
 
     private static NetNsException Timeout(string @namespace, string @interface, int seconds) =>
         new("DhcpLeaseTimeout", NetNsErrorCategory.OperationTimeout,
-            $"No DHCP offer arrived on interface '{@interface}' in {IpClient.Describe(@namespace)} within {seconds} seconds. Check that a DHCP server serves that link (Get-NetDhcpServer) and that the link is up.",
-            IpClient.Target(@namespace, @interface));
+            $"No DHCP offer arrived on interface '{@interface}' in {LinkId.Describe(@namespace)} within {seconds} seconds. Check that a DHCP server serves that link (Get-NetDhcpServer) and that the link is up.",
+            new LinkId(@namespace, @interface).Target);
 
     private sealed class ClientState
     {

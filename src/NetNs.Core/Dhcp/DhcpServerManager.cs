@@ -14,17 +14,21 @@ namespace NetNs.Core.Dhcp;
 /// <c>/run/netns-ps/dhcp/NS-IF/</c>: <c>server.json</c> (what it was started with), <c>dnsmasq.pid</c>,
 /// <c>dnsmasq.leases</c> and <c>dnsmasq.log</c>, all mode 0600.
 /// </summary>
-public sealed class DhcpServerManager
+internal sealed class DhcpServerManager
 {
     private const string StateFileName = "server.json";
+    private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
+    private readonly Kernel.IKernel _kernel;
     private readonly CancellationToken _ct;
 
-    /// <summary>Creates a manager.</summary>
-    public DhcpServerManager(IToolRunner runner, CancellationToken cancellationToken = default)
+    /// <summary>Creates a manager over the context's runner (its command lines reach -Verbose), kernel seam and cancellation.</summary>
+    public DhcpServerManager(Context.NetNsContext context)
     {
-        _runner = runner;
-        _ct = cancellationToken;
+        _context = context;
+        _runner = context.Runner;
+        _kernel = context.Kernel;
+        _ct = context.Cancellation;
     }
 
     /// <summary>The folder holding one state directory per server.</summary>
@@ -68,13 +72,12 @@ public sealed class DhcpServerManager
         var netmask = "255.255.255.0";
         if (checkKernel)
         {
-            IpClient.RequireNamespace(@namespace, "Namespace");
-            var ip = new IpClient(_runner, _ct);
-            var v4 = ip.GetAddresses(@namespace, @interface).Where(a => a.Family == "IPv4").ToList();
+            KernelOps.Require(_kernel, @namespace, "Namespace");
+            var v4 = new AddressOps(_context).GetAddresses(@namespace, @interface).Where(a => a.Family == "IPv4").ToList();
             if (v4.Count == 0)
                 throw new NetNsException("NoIPv4Address", NetNsErrorCategory.InvalidArgument,
-                    $"Interface '{@interface}' in {IpClient.Describe(@namespace)} has no IPv4 address; a DHCP server needs one in the subnet it serves. Add one with Add-NetAddress.",
-                    IpClient.Target(@namespace, @interface));
+                    $"Interface '{@interface}' in {LinkId.Describe(@namespace)} has no IPv4 address; a DHCP server needs one in the subnet it serves. Add one with Add-NetAddress.",
+                    new LinkId(@namespace, @interface).Target);
             var subnet = v4.FirstOrDefault(a => Contains(a, start) && Contains(a, end));
             if (subnet is null)
                 throw new NetNsException("DhcpRangeOutsideSubnet", NetNsErrorCategory.InvalidArgument,
@@ -90,8 +93,8 @@ public sealed class DhcpServerManager
             var existing = ReadServer(dir);
             if (existing is not null && existing.Running)
                 throw new NetNsException("DhcpServerExists", NetNsErrorCategory.ResourceExists,
-                    $"A DHCP server already runs on interface '{existing.Interface}' in {IpClient.Describe(existing.Namespace)} (dnsmasq pid {existing.ProcessId}). Stop it with Stop-NetDhcpServer first.",
-                    IpClient.Target(@namespace, @interface));
+                    $"A DHCP server already runs on interface '{existing.Interface}' in {LinkId.Describe(existing.Namespace)} (dnsmasq pid {existing.ProcessId}). Stop it with Stop-NetDhcpServer first.",
+                    new LinkId(@namespace, @interface).Target);
         }
         return new DnsmasqSettings(@namespace, @interface, start.ToString(), end.ToString(), netmask, TimeSpan.FromSeconds(Math.Round(leaseTime.TotalSeconds)),
             routerText, dns, statics,
@@ -126,15 +129,15 @@ public sealed class DhcpServerManager
             {
                 var err = r.StandardError.Trim();
                 throw new ToolFailedException("DhcpServerStartFailed", NetNsErrorCategory.InvalidOperation,
-                    $"dnsmasq did not start on interface '{s.Interface}' in {IpClient.Describe(s.Namespace)}: {(err.Length > 0 ? err : "exit status " + r.ExitCode)} (command: {r.Command})",
-                    IpClient.Target(s.Namespace, s.Interface), r.ExitCode, err, r.Command.ToString());
+                    $"dnsmasq did not start on interface '{s.Interface}' in {LinkId.Describe(s.Namespace)}: {(err.Length > 0 ? err : "exit status " + r.ExitCode)} (command: {r.Command})",
+                    new LinkId(s.Namespace, s.Interface).Target, r.ExitCode, err, r.Command.ToString());
             }
             int? pid = null;
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
             while ((pid = DhcpProcess.ReadPid(s.PidFile)) is null && DateTime.UtcNow < deadline) Thread.Sleep(20);
             if (pid is null)
                 throw new NetNsException("DhcpServerStartFailed", NetNsErrorCategory.InvalidOperation,
-                    $"dnsmasq on interface '{s.Interface}' in {IpClient.Describe(s.Namespace)} wrote no pid file ({s.PidFile}).", IpClient.Target(s.Namespace, s.Interface));
+                    $"dnsmasq on interface '{s.Interface}' in {LinkId.Describe(s.Namespace)} wrote no pid file ({s.PidFile}).", new LinkId(s.Namespace, s.Interface).Target);
             RunDirectory.Secure(s.PidFile);
             RunDirectory.Secure(s.LogFile);
             RunDirectory.Secure(s.LeaseFile);
@@ -151,21 +154,13 @@ public sealed class DhcpServerManager
     public static List<DhcpServer> GetServers(string? @namespace = null, string? @interface = null)
     {
         var result = new List<DhcpServer>();
-        var root = ServersDirectory;
-        if (!Directory.Exists(root) || new DirectoryInfo(root).LinkTarget is not null) return result;
-        foreach (var dir in Directory.EnumerateDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in DhcpProcess.StateDirectories(ServersDirectory))
         {
             var s = ReadServer(dir);
             if (s is null) continue;
             if (@namespace is not null && s.Namespace != @namespace) continue;
             if (@interface is not null && s.Interface != @interface) continue;
-            // A dead server whose namespace is gone is stale state: remove it instead of listing it.
-            if (!s.Running && s.Namespace.Length > 0 && !IpClient.NamespaceExists(s.Namespace))
-            {
-                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                continue;
-            }
-            result.Add(s);
+            if (!DhcpProcess.PruneStale(dir, s.Namespace, s.Running)) result.Add(s);
         }
         return result;
     }
@@ -173,8 +168,8 @@ public sealed class DhcpServerManager
     /// <summary>One server, or <c>DhcpServerNotFound</c> (ObjectNotFound).</summary>
     public static DhcpServer GetServer(string @namespace, string @interface) =>
         GetServers(@namespace, @interface).FirstOrDefault() ?? throw new NetNsException("DhcpServerNotFound", NetNsErrorCategory.ObjectNotFound,
-            $"No DHCP server started by NetNs runs on interface '{@interface}' in {IpClient.Describe(@namespace)}. List them with Get-NetDhcpServer.",
-            IpClient.Target(@namespace, @interface));
+            $"No DHCP server started by NetNs runs on interface '{@interface}' in {LinkId.Describe(@namespace)}. List them with Get-NetDhcpServer.",
+            new LinkId(@namespace, @interface).Target);
 
     /// <summary>Stops the server's dnsmasq (SIGTERM, then SIGKILL) and removes its state directory.</summary>
     public static void Stop(DhcpServer server) => StopStale(server.Directory);
@@ -187,29 +182,14 @@ public sealed class DhcpServerManager
     public static string[] GetLog(DhcpServer server) =>
         (RunDirectory.ReadFile(server.LogFile) ?? string.Empty).Split('\n').Where(l => l.Length > 0).ToArray();
 
-    private static void StopStale(string dir)
-    {
-        var pidFile = Path.Combine(dir, "dnsmasq.pid");
-        if (DhcpProcess.ReadPid(pidFile) is { } pid && DhcpProcess.IsOurs(pid, pidFile))
-            DhcpProcess.Stop(pid, TimeSpan.FromSeconds(5));
-        RunDirectory.RemoveDirectory(dir);
-    }
+    private static void StopStale(string dir) => DhcpProcess.StopAndRemove(dir, Path.Combine(dir, "dnsmasq.pid"));
 
     private static DhcpServer? ReadServer(string dir)
     {
-        ServerState? state;
-        try
-        {
-            var text = RunDirectory.ReadFile(Path.Combine(dir, StateFileName));
-            if (text is null) return null;
-            state = JsonSerializer.Deserialize<ServerState>(text);
-        }
-        catch (JsonException) { return null; }
-        catch (IOException) { return null; }
+        var state = DhcpProcess.ReadState<ServerState>(Path.Combine(dir, StateFileName));
         if (state?.Interface is null || state.Namespace is null) return null;
-        var pidFile = Path.Combine(dir, "dnsmasq.pid");
-        var pid = DhcpProcess.ReadPid(pidFile);
-        return ToServer(state, dir, pid, pid is not null && DhcpProcess.IsOurs(pid.Value, pidFile));
+        var (pid, running) = DhcpProcess.State(Path.Combine(dir, "dnsmasq.pid"));
+        return ToServer(state, dir, pid, running);
     }
 
     private static DhcpServer ToServer(ServerState s, string dir, int? pid, bool running) =>

@@ -28,5 +28,15 @@ public static class KernelErrors
         return NetNsErrorCategory.InvalidResult;
     }
 
+    /// <summary>
+    /// Maps a refused rtnetlink request like <see cref="Process.ToolResult.ThrowIfFailed"/> maps a tool's failure: the
+    /// category from the kernel's text, the ErrorId from <paramref name="ids"/>, the equivalent command in the message.
+    /// </summary>
+    internal static NetNsException Refused(Netlink.RtnlException ex, object equivalent, string fallbackId, object? target, string action, params (NetNsErrorCategory Category, string ErrorId)[] ids)
+    {
+        var category = ex.Category;
+        return new NetNsException(IdFor(category, fallbackId, ids), category, $"{action}: {ex.Message} (in process, as: {equivalent})", target, ex);
+    }
+
     private static bool Contains(string s, string what) => s.Contains(what, StringComparison.OrdinalIgnoreCase);
 }

@@ -16,38 +16,32 @@ public sealed class LabOptions
     /// <summary>The namespace the ovs-vswitchd daemon runs in (bridge-port veth ends go there); "" for the root namespace.</summary>
     public string SwitchNamespace { get; init; } = "";
 
-    /// <summary>How many namespace batches run at once.</summary>
-    public int Parallelism { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-    /// <summary>
-    /// Configure the namespaces through rtnetlink from this process (one thread entering each namespace) instead of
-    /// one <c>ip -n NS -batch -</c> process per namespace. Same requests, no process per namespace.
-    /// </summary>
-    public bool UseNetlink { get; init; } = true;
-
     /// <summary>Turn tx checksum offload off on the veth ends of netdev bridges (needed for UDP/DHCP there).</summary>
     public bool DisableChecksumOffload { get; init; } = true;
 }
 
 /// <summary>
-/// Builds, reads and removes labs with batched tools: one <c>ip -batch</c> in the root namespace, one
-/// <c>ip -n NS -batch</c> per namespace (run in parallel), one <c>ovs-vsctl</c> transaction (concurrently), and
-/// checksum offload through ioctls. Building is all-or-nothing: checks first, a record (State Building, creator pid)
+/// Builds, reads and removes labs with batched work: one <c>ip -batch</c> in the root namespace (namespaces and veth
+/// pairs), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
+/// one <c>ovs-vsctl</c> transaction (concurrently), and checksum offload through ioctls; its DHCP servers through the
+/// context's DHCP service. Building is all-or-nothing: checks first, a record (State Building, creator pid)
 /// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
 /// error names the failing object. ErrorIds: <c>LabExists</c> (ResourceExists), <c>LabNotFound</c> (ObjectNotFound),
-/// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category), <c>LabDhcpUnavailable</c>
-/// (NotInstalled), plus those of <see cref="LabValidator"/>.
+/// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category)), plus those of
+/// <see cref="LabValidator"/>.
 /// </summary>
 public sealed class LabBuilder
 {
+    private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
     private readonly CancellationToken _ct;
 
-    /// <summary>Creates a builder.</summary>
-    public LabBuilder(IToolRunner runner, CancellationToken cancellationToken = default)
+    /// <summary>Creates it over the context (runner, kernel seam, DHCP service, cancellation).</summary>
+    internal LabBuilder(Context.NetNsContext context)
     {
-        _runner = runner;
-        _ct = cancellationToken;
+        _context = context;
+        _runner = context.Runner;
+        _ct = context.Cancellation;
     }
 
     private ToolResult Run(ToolCommand c) => _runner.Run(c, _ct);
@@ -64,11 +58,8 @@ public sealed class LabBuilder
     /// <summary>Reads what exists: namespaces, links of the switch namespace, OVS bridges and ports (when the lab has bridges).</summary>
     public LabInventory Inventory(LabDefinition d, LabOptions o)
     {
-        var ns = NetnsPids.ListNames();
-        var links = new List<string>();
-        var r = Run(new ToolCommand(IpCommands.Ip, string.IsNullOrEmpty(o.SwitchNamespace) ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", o.SwitchNamespace, "link", "show" }));
-        r.ThrowIfFailed("LabBuildFailed", o.SwitchNamespace, $"Cannot list the links of {IpClient.Describe(o.SwitchNamespace)}", (NetNsErrorCategory.ObjectNotFound, "NamespaceNotFound"));
-        links.AddRange(IpJson.ParseLinks(r.StandardOutput).Select(l => l.Name));
+        var ns = _context.Kernel.NamespaceNames();
+        var links = SwitchLinks(o.SwitchNamespace, "LabBuildFailed").Select(l => l.Name).ToList();
         var bridges = new List<string>();
         var ports = new List<string>();
         if (d.Bridges.Count > 0)
@@ -84,10 +75,7 @@ public sealed class LabBuilder
     public Dictionary<string, string> Check(LabDefinition d, LabOptions o)
     {
         LabValidator.Check(d);
-        if (!string.IsNullOrEmpty(o.SwitchNamespace)) IpClient.RequireNamespace(o.SwitchNamespace, "SwitchNamespace");
-        if (d.Dhcp.Count > 0 && LabDhcp.Provider is null)
-            throw new NetNsException("LabDhcpUnavailable", NetNsErrorCategory.NotInstalled,
-                $"Lab '{d.Name}' defines {d.Dhcp.Count} DHCP server(s), but no DHCP implementation is wired into this NetNs build; nothing was created.", d.Name);
+        KernelOps.Require(_context.Kernel, o.SwitchNamespace, "SwitchNamespace");
         if (LabStore.Load(d.Name) is { } existing)
             throw new NetNsException("LabExists", NetNsErrorCategory.ResourceExists,
                 $"Lab '{d.Name}' exists already (created by pid {existing.Pid}, status {StatusOf(existing)}). Remove it with Remove-NetLab, or sweep stale labs with Clear-NetLab; nothing was created.", d.Name);
@@ -117,27 +105,11 @@ public sealed class LabBuilder
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
                 ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
             var failures = new List<Exception>();
-            if (o.UseNetlink)
-            {
-                var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
-                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
-                work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
-                try { LabNetlink.Apply(work); }
-                catch (NetNsException ex) { failures.Add(ex); }
-            }
-            else
-            {
-                if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchBatchLines(d) is { Count: > 0 } swLines)
-                {
-                    try { RunBatch(o.SwitchNamespace, swLines); }
-                    catch (NetNsException ex) { failures.Add(ex); }
-                }
-                Parallel.ForEach(d.Namespaces, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = _ct }, n =>
-                {
-                    try { RunBatch(n.Name, LabCommands.NamespaceBatchLines(d, n.Name)); }
-                    catch (NetNsException ex) { lock (failures) failures.Add(ex); }
-                });
-            }
+            var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
+            if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
+            work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
+            try { LabNetlink.Apply(work); }
+            catch (NetNsException ex) { failures.Add(ex); }
             if (o.DisableChecksumOffload)
             {
                 var devices = new List<(string, string)>();
@@ -155,8 +127,7 @@ public sealed class LabBuilder
                 catch (NetNsException ex) { failures.Add(ex); }
             }
             if (failures.Count > 0) throw failures[0];
-            if (LabDhcp.Provider is { } dhcp)
-                foreach (var s in d.Dhcp) dhcp.Start(d.Name, s, _ct);
+            foreach (var s in d.Dhcp) _context.Dhcp.StartLabServer(s);
             record.State = "Complete";
             LabStore.Save(record);
             return Summary(record, d);
@@ -179,7 +150,7 @@ public sealed class LabBuilder
         var cmd = LabCommands.Batch(@namespace, lines.Select(l => l.Line));
         var r = Run(cmd);
         if (r.Succeeded) return;
-        var target = LabCommands.FailedTarget(r.StandardError, lines) ?? IpClient.Describe(@namespace);
+        var target = LabCommands.FailedTarget(r.StandardError, lines) ?? LinkId.Describe(@namespace);
         var first = r.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit status {r.ExitCode}";
         throw new NetNsException("LabBuildFailed", Errors.KernelErrors.Classify(r.StandardError), $"Cannot create {target}: {first}", target);
     }
@@ -231,27 +202,18 @@ public sealed class LabBuilder
             }, _ct);
             committed.Wait(TimeSpan.FromSeconds(2), _ct);
         }
-        if (LabDhcp.Provider is { } dhcp)
-            foreach (var s in d.Dhcp)
-            {
-                try { dhcp.Stop(d.Name, s, _ct); }
-                catch (NetNsException ex) { errors.Add(ex); }
-            }
+        foreach (var s in d.Dhcp)
+        {
+            try { _context.Dhcp.StopLabServer(s); }
+            catch (NetNsException ex) { errors.Add(ex); }
+        }
         var mark = LabMarks.Alias(d.Name);
         var switchEnds = d.Links.Where(l => l.IsBridgeLink).Select(l => l.PeerName).ToHashSet(StringComparer.Ordinal);
-        var existingNs = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
+        var existingNs = _context.Kernel.NamespaceNames().ToHashSet(StringComparer.Ordinal);
         var switchNsAlive = r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace);
         var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
-        IpClient.NotifyNamespacesRemoving(namespaces, _runner, _ct);
-        if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is { } rootCmd)
-        {
-            _runner.CommandStarting?.Invoke(rootCmd + "   (in process: umount, unlink)");
-            foreach (var n in namespaces)
-            {
-                try { NetnsCreate.Delete(NetnsPids.RunDirectory, n); }
-                catch (NetNsException ex) when (ex.ErrorId != "NamespaceNotFound") { errors.Add(ex); }
-            }
-        }
+        _context.Dhcp.StopIn(namespaces);
+        errors.AddRange(LabNetlink.RemoveNamespaces(_context, namespaces));
         // The kernel deletes the pairs asynchronously: wait until the ends in the switch namespace are really gone, and
         // delete any that are not (only ends carrying the lab's mark).
         if (switchEnds.Count > 0 && switchNsAlive)
@@ -265,15 +227,14 @@ public sealed class LabBuilder
                 Thread.Sleep(5);
             }
             if (stillThere.Count > 0 && !rollback) stillThere = SwitchEndsLeft(r.SwitchNamespace, stillThere.ToHashSet(StringComparer.Ordinal), mark);
-            var cmd = r.SwitchNamespace.Length == 0 ? LabCommands.RootTeardown(stillThere, Array.Empty<string>()) : LabCommands.SwitchTeardown(r.SwitchNamespace, stillThere);
-            if (cmd is not null) Collect(Run(cmd), "LabRemoveFailed", stillThere[0], errors);
+            errors.AddRange(LabNetlink.RemoveLinks(_context, r.SwitchNamespace, stillThere, "LabRemoveFailed"));
         }
         if (ovs is not null)
         {
             try { ovs.GetAwaiter().GetResult(); }
             catch (NetNsException ex) { errors.Add(ex); }
         }
-        var left = d.Namespaces.Select(n => n.Name).Where(IpClient.NamespaceExists).ToList();
+        var left = d.Namespaces.Select(n => n.Name).Where(_context.Kernel.NamespaceExists).ToList();
         if (left.Count > 0)
             errors.Add(new NetNsException("LabRemoveFailed", NetNsErrorCategory.ResourceUnavailable, $"Namespace(s) {string.Join(", ", left)} of lab '{d.Name}' are still there.", left[0]));
         if (errors.Count > 0)
@@ -292,13 +253,21 @@ public sealed class LabBuilder
         try { present = LabNetlink.ExistingLinks(switchNamespace, ends); }
         catch (NetNsException) { return new List<string>(); }
         if (present.Count == 0 || mark is null) return present;
-        var lr = Run(new ToolCommand(IpCommands.Ip, switchNamespace.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", switchNamespace, "link", "show" }));
-        if (!lr.Succeeded) return new List<string>();
-        return IpJson.ParseLinks(lr.StandardOutput).Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList();
+        try { return SwitchLinks(switchNamespace, "LabRemoveFailed").Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList(); }
+        catch (NetNsException) { return new List<string>(); }
     }
 
-    private static void Collect(ToolResult res, string id, string target, List<NetNsException> errors)
+    /// <summary>The links of the switch namespace (an RTM_GETLINK dump there); <paramref name="errorId"/> when it cannot be read.</summary>
+    private List<Kernel.KernelLink> SwitchLinks(string switchNamespace, string errorId)
     {
-        if (!res.Succeeded) errors.Add(res.ToException(id, target, "Removal step failed"));
+        try
+        {
+            using var h = _context.Kernel.At(switchNamespace);
+            return h.Links();
+        }
+        catch (Netlink.RtnlException ex)
+        {
+            throw KernelErrors.Refused(ex, IpCommands.LinkShow(switchNamespace), errorId, switchNamespace, $"Cannot list the links of {LinkId.Describe(switchNamespace)}");
+        }
     }
 }

@@ -137,7 +137,7 @@ public sealed class LabLink
     public override string ToString() => $"{Namespace}/{Name} <-> {(Bridge is null ? PeerNamespace + "/" : Bridge + ":")}{PeerName}";
 }
 
-/// <summary>A DHCP server of a lab (started through <see cref="ILabDhcp"/>).</summary>
+/// <summary>A DHCP server of a lab (started and stopped through the context's DHCP service).</summary>
 public sealed class LabDhcpServer
 {
     /// <summary>Creates a DHCP server definition.</summary>

@@ -13,14 +13,16 @@ namespace NetNs.Core.Lab;
 /// </summary>
 public sealed class LabInspector
 {
+    private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
     private readonly CancellationToken _ct;
 
-    /// <summary>Creates an inspector.</summary>
-    public LabInspector(IToolRunner runner, CancellationToken cancellationToken = default)
+    /// <summary>Creates it over the context (runner, kernel seam, DHCP service, cancellation).</summary>
+    internal LabInspector(Context.NetNsContext context)
     {
-        _runner = runner;
-        _ct = cancellationToken;
+        _context = context;
+        _runner = context.Runner;
+        _ct = context.Cancellation;
     }
 
     /// <summary>The live lab as a definition.</summary>
@@ -28,15 +30,16 @@ public sealed class LabInspector
     {
         var d = LabBuilder.DefinitionOf(r);
         var mark = LabMarks.Alias(d.Name);
-        var ip = new IpClient(_runner, _ct);
-        var all = NetnsPids.ListNames().ToHashSet(StringComparer.Ordinal);
+        var linkOps = new LinkOps(_context);
+        var addressOps = new AddressOps(_context);
+        var all = _context.Kernel.NamespaceNames().ToHashSet(StringComparer.Ordinal);
         var nsList = d.Namespaces.Select(n => n.Name).Where(all.Contains).ToList();
         var links = new ConcurrentDictionary<string, List<NetLink>>();
         var addrs = new ConcurrentDictionary<string, List<NetAddress>>();
         Parallel.ForEach(nsList, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ct }, ns =>
         {
-            links[ns] = ip.GetLinks(ns);
-            addrs[ns] = ip.GetAddresses(ns);
+            links[ns] = linkOps.GetLinks(ns);
+            addrs[ns] = addressOps.GetAddresses(ns);
         });
         var bridges = new List<LabBridge>();
         var ports = new Dictionary<string, LabOvsPort>(StringComparer.Ordinal);

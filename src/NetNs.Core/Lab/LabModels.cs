@@ -144,24 +144,3 @@ public sealed class NetLabSweepItem
     /// <summary>Why it was stale: "creator gone" or "no lab record".</summary>
     public string Reason { get; }
 }
-
-/// <summary>
-/// The seam to the DHCP core: starts and stops the DHCP servers of a lab's <c>Dhcp</c> section. NetNs wires an
-/// implementation into <see cref="LabDhcp.Provider"/>; while none is set, a definition with DHCP servers is refused
-/// (<c>LabDhcpUnavailable</c>, NotInstalled) before anything is created.
-/// </summary>
-public interface ILabDhcp
-{
-    /// <summary>Starts one server (after the lab's links and addresses exist). Throws NetNsException on failure.</summary>
-    void Start(string lab, LabDhcpServer server, CancellationToken cancellationToken);
-
-    /// <summary>Stops one server if it runs (no error when it does not). Called before the lab's namespaces are deleted.</summary>
-    void Stop(string lab, LabDhcpServer server, CancellationToken cancellationToken);
-}
-
-/// <summary>Where the lab code finds the DHCP implementation.</summary>
-public static class LabDhcp
-{
-    /// <summary>The DHCP implementation, or null when none is wired.</summary>
-    public static ILabDhcp? Provider { get; set; }
-}

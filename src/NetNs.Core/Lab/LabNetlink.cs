@@ -16,7 +16,7 @@ public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<stri
 /// process per namespace. Kernel errors come back with their extended-ack text. ErrorId <c>LabBuildFailed</c>
 /// with the kernel's category, naming the link or address.
 /// </summary>
-public static class LabNetlink
+internal static class LabNetlink
 {
     /// <summary>
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
@@ -34,6 +34,48 @@ public static class LabNetlink
         throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Netlink configuration failed: " + failure.Message, null, failure);
     }
 
+    /// <summary>
+    /// Deletes links of one namespace in process (an RTM_DELLINK each; one already gone is no error), announcing the
+    /// <c>ip -force -batch</c> it replaces; returns the failures as <paramref name="errorId"/>.
+    /// </summary>
+    public static List<NetNsException> RemoveLinks(Context.NetNsContext context, string @namespace, IReadOnlyCollection<string> names, string errorId)
+    {
+        var errors = new List<NetNsException>();
+        if (LabCommands.SwitchTeardown(@namespace, names) is not { } equivalent) return errors;
+        context.Trace(Process.InProcess.Line(equivalent, Process.InProcess.Rtnetlink));
+        try
+        {
+            using var h = context.Kernel.At(@namespace);
+            foreach (var n in names)
+            {
+                try { h.DeleteLink(n); }
+                catch (RtnlException ex) when (ex.Errno != 19)
+                {
+                    errors.Add(KernelErrors.Refused(ex, IpCommands.LinkDelete(@namespace, n), errorId, new LinkId(@namespace, n).Target, "Removal step failed"));
+                }
+            }
+        }
+        catch (NetNsException ex) { errors.Add(ex); }
+        return errors;
+    }
+
+    /// <summary>
+    /// Deletes namespaces in process as <c>ip netns del</c> does (umount, unlink), announcing the <c>ip -force -batch</c>
+    /// it replaces; one already gone is no error. Returns the failures.
+    /// </summary>
+    public static List<NetNsException> RemoveNamespaces(Context.NetNsContext context, IReadOnlyCollection<string> namespaces)
+    {
+        var errors = new List<NetNsException>();
+        if (LabCommands.RootTeardown(Array.Empty<string>(), namespaces) is not { } equivalent) return errors;
+        context.Trace(Process.InProcess.Line(equivalent, Process.InProcess.NetnsDelete));
+        foreach (var n in namespaces)
+        {
+            try { context.Kernel.DeleteNamespace(n); }
+            catch (NetNsException ex) when (ex.ErrorId != "NamespaceNotFound") { errors.Add(ex); }
+        }
+        return errors;
+    }
+
     /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
     public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
     {
@@ -45,7 +87,7 @@ public static class LabNetlink
         }
         catch (NetNsException ex)
         {
-            throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {IpClient.Describe(@namespace)}: {ex.Message}", @namespace, ex);
+            throw new NetNsException("LabRemoveFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot look into {LinkId.Describe(@namespace)}: {ex.Message}", @namespace, ex);
         }
     }
 
@@ -53,18 +95,18 @@ public static class LabNetlink
     {
         RtnlSocket s;
         try { s = RtnlSocket.Open(); }
-        catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, $"Cannot open a netlink socket in {IpClient.Describe(ns)}: {ex.Message}", ns); }
+        catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, $"Cannot open a netlink socket in {LinkId.Describe(ns)}: {ex.Message}", ns); }
         using (s)
         {
             foreach (var l in links)
-                Request(s, RtnlMessages.LinkUp(s.NextSeq(), l.Name, l.Alias), $"link '{l.Name}' in {IpClient.Describe(ns)}", IpClient.Target(ns, l.Name));
+                Request(s, RtnlMessages.LinkUp(s.NextSeq(), l.Name, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
             foreach (var l in links)
             {
                 if (l.Addresses.Count == 0) continue;
                 var index = Rtnl.IndexOf(l.Name);
-                if (index == 0) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {IpClient.Describe(ns)}: no such device", IpClient.Target(ns, l.Name));
+                if (index == 0) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
                 foreach (var a in l.Addresses)
-                    Request(s, RtnlMessages.AddAddress(s.NextSeq(), (uint)index, a), $"address {a} on '{l.Name}' in {IpClient.Describe(ns)}", IpClient.Target(ns, l.Name));
+                    Request(s, RtnlMessages.AddAddress(s.NextSeq(), (uint)index, a), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
             }
         }
     }

@@ -54,14 +54,8 @@ public static class LabStore
     private static void EnsureDirectory()
     {
         var dir = Directory;
-        var parent = Path.GetDirectoryName(dir)!;
-        foreach (var d in new[] { parent, dir })
-        {
-            var info = new DirectoryInfo(d);
-            if (info.Exists && info.LinkTarget is not null) throw Unsafe(d, "is a symbolic link");
-            if (!info.Exists) System.IO.Directory.CreateDirectory(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        RunDirectory.EnsurePrivateDirectory(Path.GetDirectoryName(dir)!, Unsafe);
+        RunDirectory.EnsurePrivateDirectory(dir, Unsafe);
     }
 
     private static NetNsException Unsafe(string path, string why) =>
@@ -117,17 +111,7 @@ public static class LabStore
     }
 
     /// <summary>The start time (clock ticks since boot) of a process, or null when it does not exist.</summary>
-    public static long? ProcessStartTime(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // Fields after "(comm)": state is field 3, starttime is field 22 -> index 19 here.
-            return long.Parse(rest[19], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { return null; }
-    }
+    public static long? ProcessStartTime(int pid) => ProcStat.Read(pid)?.StartTime;
 
     /// <summary>True when the process that created the lab still runs (same pid and start time).</summary>
     public static bool CreatorAlive(LabRecord r) =>

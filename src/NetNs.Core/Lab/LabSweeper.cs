@@ -12,14 +12,16 @@ namespace NetNs.Core.Lab;
 /// </summary>
 public sealed class LabSweeper
 {
+    private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
     private readonly CancellationToken _ct;
 
-    /// <summary>Creates a sweeper.</summary>
-    public LabSweeper(IToolRunner runner, CancellationToken cancellationToken = default)
+    /// <summary>Creates it over the context (runner, kernel seam, DHCP service, cancellation).</summary>
+    internal LabSweeper(Context.NetNsContext context)
     {
-        _runner = runner;
-        _ct = cancellationToken;
+        _context = context;
+        _runner = context.Runner;
+        _ct = context.Cancellation;
     }
 
     /// <summary>Called with a description of each removal before it runs; return false to skip it (ShouldProcess).</summary>
@@ -42,7 +44,7 @@ public sealed class LabSweeper
         var records = LabStore.LoadAll();
         var alive = records.Where(LabStore.CreatorAlive).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         bool Orphan(string? lab) => lab is not null && !alive.Contains(lab) && (labFilter?.Invoke(lab) ?? true);
-        var builder = new LabBuilder(_runner, _ct);
+        var builder = new LabBuilder(_context);
         foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true)))
         {
             var item = new NetLabSweepItem(r.Name, "Lab", "", r.Name, $"creator pid {r.Pid} is gone");
@@ -52,26 +54,32 @@ public sealed class LabSweeper
         }
 
         // Orphan namespaces: lo carries the mark.
-        var ip = new IpClient(_runner, _ct);
         var nsOrphans = new List<NetLabSweepItem>();
-        var names = NetnsPids.ListNames();
-        var lockObj = new object();
-        Parallel.ForEach(names, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ct }, ns =>
+        foreach (var ns in _context.Kernel.NamespaceNames())
         {
-            var res = _runner.Run(new ToolCommand(IpCommands.Ip, new[] { "-j", "-d", "-n", ns, "link", "show", "dev", "lo" }), _ct);
-            if (!res.Succeeded) return;
-            var lab = LabMarks.LabOfAlias(IpJson.ParseLinks(res.StandardOutput).FirstOrDefault()?.Alias);
-            if (Orphan(lab)) lock (lockObj) nsOrphans.Add(new NetLabSweepItem(lab!, "Namespace", ns, ns, "no live lab record"));
-        });
+            string? lab;
+            try
+            {
+                using var h = _context.Kernel.At(ns);
+                lab = LabMarks.LabOfAlias(h.Link("lo")?.Alias);
+            }
+            catch (Exception ex) when (ex is NetNsException or Netlink.RtnlException) { continue; }
+            if (Orphan(lab)) nsOrphans.Add(new NetLabSweepItem(lab!, "Namespace", ns, ns, "no live lab record"));
+        }
 
         // Orphan veth ends in the root namespace and the switch namespaces.
         var linkOrphans = new List<NetLabSweepItem>();
         foreach (var sw in new[] { "" }.Concat(switchNamespaces).Concat(records.Select(r => r.SwitchNamespace)).Distinct(StringComparer.Ordinal))
         {
-            if (sw.Length > 0 && !IpClient.NamespaceExists(sw)) continue;
-            var res = _runner.Run(new ToolCommand(IpCommands.Ip, sw.Length == 0 ? new[] { "-j", "link", "show" } : new[] { "-j", "-n", sw, "link", "show" }), _ct);
-            if (!res.Succeeded) continue;
-            foreach (var l in IpJson.ParseLinks(res.StandardOutput))
+            if (sw.Length > 0 && !_context.Kernel.NamespaceExists(sw)) continue;
+            List<Kernel.KernelLink> links;
+            try
+            {
+                using var h = _context.Kernel.At(sw);
+                links = h.Links();
+            }
+            catch (Exception ex) when (ex is NetNsException or Netlink.RtnlException) { continue; }
+            foreach (var l in links)
             {
                 var lab = LabMarks.LabOfAlias(l.Alias);
                 if (l.Name != "lo" && Orphan(lab)) linkOrphans.Add(new NetLabSweepItem(lab!, "Link", sw, l.Name, "no live lab record"));
@@ -108,21 +116,13 @@ public sealed class LabSweeper
 
         foreach (var group in linkOrphans.Where(Ok).GroupBy(i => i.Namespace))
         {
-            if (LabCommands.SwitchTeardown(group.Key, group.Select(i => i.Name)) is { } cmd)
-            {
-                var res = _runner.Run(cmd, _ct);
-                if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", group.First().Name, "Cannot remove orphan links"));
-                removed.AddRange(group);
-            }
+            foreach (var e in LabNetlink.RemoveLinks(_context, group.Key, group.Select(i => i.Name).ToList(), "LabSweepFailed")) Warn?.Invoke(e);
+            removed.AddRange(group);
         }
         var nsToDelete = nsOrphans.Where(Ok).ToList();
-        Ip.IpClient.NotifyNamespacesRemoving(nsToDelete.Select(n => n.Name).ToList(), _runner, _ct);
-        if (LabCommands.RootTeardown(Array.Empty<string>(), nsToDelete.Select(i => i.Name)) is { } nsCmd)
-        {
-            var res = _runner.Run(nsCmd, _ct);
-            if (!res.Succeeded) Warn?.Invoke(res.ToException("LabSweepFailed", nsToDelete[0].Name, "Cannot remove orphan namespaces"));
-            removed.AddRange(nsToDelete);
-        }
+        _context.Dhcp.StopIn(nsToDelete.Select(n => n.Name).ToList());
+        foreach (var e in LabNetlink.RemoveNamespaces(_context, nsToDelete.Select(i => i.Name).ToList())) Warn?.Invoke(e);
+        removed.AddRange(nsToDelete);
         // Records of labs whose objects are all gone now.
         foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true) && LabStore.Load(r.Name) is not null))
             Warn?.Invoke(new NetNsException("LabSweepIncomplete", NetNsErrorCategory.ResourceUnavailable, $"Stale lab '{r.Name}' could not be removed completely; its record is kept.", r.Name));

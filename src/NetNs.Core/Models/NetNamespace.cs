@@ -30,7 +30,7 @@ public sealed class NetNamespace
     public IReadOnlyList<int> ProcessIds { get; }
 
     /// <summary>The bind-mount path: /run/netns/NAME.</summary>
-    public string Path => "/run/netns/" + Name;
+    public string Path => Native.NetnsFiles.PathOf(Name);
 
     /// <summary>False only for the object a creating cmdlet passes on under -WhatIf (nothing was created).</summary>
     public bool Exists { get; }

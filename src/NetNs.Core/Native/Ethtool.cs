@@ -12,14 +12,6 @@ internal static class Ethtool
     private const uint EthtoolGTxCsum = 0x16;
     private const uint EthtoolSTxCsum = 0x17;
 
-    [DllImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static extern int Socket(int domain, int type, int protocol);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
-
-    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    private static extern int Ioctl(int fd, ulong request, byte[] ifreq);
 
     /// <summary>
     /// Whether tx checksum offload is on for <paramref name="device"/> in this process's network namespace
@@ -46,7 +38,7 @@ internal static class Ethtool
         errno = 0;
         var name = Encoding.UTF8.GetBytes(device);
         if (name.Length == 0 || name.Length > 15) { errno = 19; return null; }
-        var fd = Socket(AfInet, SockDgram, 0);
+        var fd = Libc.Socket(AfInet, SockDgram, 0);
         if (fd < 0) { errno = Marshal.GetLastPInvokeError(); return null; }
         try
         {
@@ -56,13 +48,13 @@ internal static class Ethtool
                 var ifreq = new byte[40];
                 Array.Copy(name, ifreq, name.Length);
                 BitConverter.TryWriteBytes(new Span<byte>(ifreq, 16, 8), (long)(nint)p);
-                if (Ioctl(fd, SiocEthtool, ifreq) != 0) { errno = Marshal.GetLastPInvokeError(); return null; }
+                if (Libc.Ioctl(fd, SiocEthtool, ifreq) != 0) { errno = Marshal.GetLastPInvokeError(); return null; }
             }
             return value[1];
         }
         finally
         {
-            Close(fd);
+            Libc.Close(fd);
         }
     }
 }

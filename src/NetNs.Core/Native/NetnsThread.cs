@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using NetNs.Core.Errors;
 
 namespace NetNs.Core.Native;
@@ -10,19 +9,6 @@ namespace NetNs.Core.Native;
 /// </summary>
 internal static class NetnsThread
 {
-    private const int CloneNewNet = 0x40000000;
-    private const int ORdOnly = 0;
-    private const int OCloExec = 0x80000;
-
-    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static extern int SetNs(int fd, int nsType);
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open(string path, int flags);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
-
     /// <summary>Runs <paramref name="action"/> in namespace <paramref name="namespace"/> ("" = this thread, the root namespace).</summary>
     /// <exception cref="NetNsException">ErrorId <c>NamespaceNotFound</c> or <c>SetnsFailed</c>.</exception>
     public static T Run<T>(string @namespace, Func<T> action)
@@ -64,11 +50,11 @@ internal static class NetnsThread
         Exception? fatal = null;
         var thread = new Thread(() =>
         {
-            var home = Open("/proc/thread-self/ns/net", ORdOnly | OCloExec);
+            var home = Libc.Open("/proc/thread-self/ns/net", Libc.ORdOnly | Libc.OCloExec);
             if (home < 0)
             {
                 fatal = new NetNsException("SetnsFailed", NetNsErrorCategory.PermissionDenied,
-                    $"Cannot open this thread's network namespace: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", null);
+                    $"Cannot open this thread's network namespace: {Libc.LastErrorText()}", null);
                 return;
             }
             try
@@ -86,7 +72,7 @@ internal static class NetnsThread
                     {
                         failures.Add((item, ex));
                     }
-                    if (ns.Length > 0 && SetNs(home, CloneNewNet) != 0)
+                    if (ns.Length > 0 && Libc.SetNs(home, Libc.CloneNewNet) != 0)
                     {
                         fatal = new InvalidOperationException("Cannot return to the original network namespace.");
                         break;
@@ -95,7 +81,7 @@ internal static class NetnsThread
             }
             finally
             {
-                Close(home);
+                Libc.Close(home);
             }
         })
         { IsBackground = true, Name = "netns:each" };
@@ -108,69 +94,19 @@ internal static class NetnsThread
     /// <summary>Moves the calling thread into namespace <paramref name="namespace"/> (setns with CLONE_NEWNET).</summary>
     private static void Enter(string @namespace)
     {
-        var fd = Open("/run/netns/" + @namespace, ORdOnly | OCloExec);
+        var fd = Libc.Open(NetnsFiles.PathOf(@namespace), Libc.ORdOnly | Libc.OCloExec);
         if (fd < 0)
             throw new NetNsException("NamespaceNotFound", NetNsErrorCategory.ObjectNotFound,
-                $"Cannot open namespace '{@namespace}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", @namespace);
+                $"Cannot open namespace '{@namespace}': {Libc.LastErrorText()}", @namespace);
         try
         {
-            if (SetNs(fd, CloneNewNet) != 0)
+            if (Libc.SetNs(fd, Libc.CloneNewNet) != 0)
                 throw new NetNsException("SetnsFailed", NetNsErrorCategory.PermissionDenied,
-                    $"Cannot enter namespace '{@namespace}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", @namespace);
+                    $"Cannot enter namespace '{@namespace}': {Libc.LastErrorText()}", @namespace);
         }
         finally
         {
-            Close(fd);
-        }
-    }
-}
-
-/// <summary>Interface index to name in the calling thread's namespace (if_indextoname(3)).</summary>
-internal static class IfIndex
-{
-    [DllImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
-    private static extern IntPtr IfIndexToName(uint index, byte[] name);
-
-    [DllImport("libc", EntryPoint = "if_nametoindex", SetLastError = true)]
-    private static extern uint IfNameToIndex(string name);
-
-    /// <summary>
-    /// The named namespaces (other than <paramref name="except"/>) holding an interface called <paramref name="name"/>,
-    /// looked up in process (if_nametoindex on one thread visiting each namespace with setns).
-    /// </summary>
-    public static List<string> NamespacesHolding(string name, string except = "")
-    {
-        var found = new List<string>();
-        NetnsThread.RunEach(Ip.NetnsPids.ListNames().Where(ns => ns != except), ns => ns, ns =>
-        {
-            if (IfNameToIndex(name) != 0) found.Add(ns);
-        });
-        return found;
-    }
-
-    /// <summary>The name of interface <paramref name="index"/>, or null when there is none.</summary>
-    public static string? NameOf(int index)
-    {
-        var buffer = new byte[16];
-        if (IfIndexToName((uint)index, buffer) == IntPtr.Zero) return null;
-        var len = Array.IndexOf(buffer, (byte)0);
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, len < 0 ? buffer.Length : len);
-    }
-
-    /// <summary>
-    /// Names of interfaces by index inside a named namespace, looked up in process (setns thread); null when the
-    /// namespace cannot be entered.
-    /// </summary>
-    public static Dictionary<int, string?>? NamesIn(string @namespace, IEnumerable<int> indexes)
-    {
-        if (string.IsNullOrEmpty(@namespace) || !File.Exists("/run/netns/" + @namespace)) return null;
-        try
-        {
-            return NetnsThread.Run(@namespace, () => indexes.Distinct().ToDictionary(i => i, NameOf));
-        }
-        catch (Errors.NetNsException)
-        {
-            return null;
+            Libc.Close(fd);
         }
     }
 }

@@ -45,18 +45,8 @@ internal sealed record KernelRoute
     public IPAddress? PreferredSource { get; init; }
 }
 
-/// <summary>An address's state as an RTM_NEWADDR message of a dump reports it (struct ifaddrmsg, IFA_ADDRESS/IFA_LOCAL, IFA_FLAGS).</summary>
-internal sealed record KernelAddressState(int Index, byte Family, byte PrefixLength, IPAddress? Address, uint Flags)
-{
-    /// <summary>IFA_F_TENTATIVE: duplicate address detection has not finished; the address cannot be used yet.</summary>
-    public bool Tentative => (Flags & RtnlMessages.IfaFTentative) != 0;
-
-    /// <summary>IFA_F_DADFAILED: duplicate address detection found the address in use on the link.</summary>
-    public bool DadFailed => (Flags & RtnlMessages.IfaFDadFailed) != 0;
-}
-
-/// <summary>Route requests (<c>ip route add|del|show</c>) and the address dump the IPv6 DAD wait polls.</summary>
-public static partial class RtnlMessages
+/// <summary>Route requests: what <c>ip route add|del|show</c> send.</summary>
+internal static partial class RtnlMessages
 {
     /// <summary>RTM_NEWROUTE.</summary>
     internal const ushort RtmNewRoute = 24;
@@ -64,8 +54,6 @@ public static partial class RtnlMessages
     internal const ushort RtmDelRoute = 25;
     /// <summary>RTM_GETROUTE.</summary>
     internal const ushort RtmGetRoute = 26;
-    /// <summary>RTM_GETADDR.</summary>
-    internal const ushort RtmGetAddr = 22;
 
     /// <summary>RT_TABLE_MAIN.</summary>
     internal const uint TableMain = 254;
@@ -82,15 +70,7 @@ public static partial class RtnlMessages
     /// <summary>RTM_F_CLONED: a route cache entry (never shown by <c>ip route show</c>).</summary>
     internal const uint RouteFlagCloned = 0x200;
 
-    /// <summary>IFA_F_NODAD.</summary>
-    internal const byte IfaFNoDad = 0x02;
-    /// <summary>IFA_F_DADFAILED.</summary>
-    internal const uint IfaFDadFailed = 0x08;
-    /// <summary>IFA_F_TENTATIVE.</summary>
-    internal const uint IfaFTentative = 0x40;
-
     private const ushort RtaDst = 1, RtaOif = 4, RtaGateway = 5, RtaPriority = 6, RtaPrefSrc = 7, RtaTable = 15;
-    private const ushort IfaFlags = 8;
     private const byte AfInet = 2, AfInet6 = 10;
 
     /// <summary>The address family byte of <paramref name="family"/>: AF_INET or AF_INET6.</summary>
@@ -182,48 +162,6 @@ public static partial class RtnlMessages
         };
     }
 
-    /// <summary>RTM_GETADDR dump of one family: what <c>ip [-4|-6] address show</c> sends; replies are RTM_NEWADDR (<see cref="ParseAddressState"/>).</summary>
-    internal static byte[] GetAddresses(uint seq, AddressFamily family)
-    {
-        var m = new List<byte>(new byte[8]);
-        m[0] = FamilyByte(family);
-        return Message(RtmGetAddr, (ushort)(FRequest | FDump), seq, m);
-    }
-
-    /// <summary>RTM_DELADDR of <paramref name="ip"/>/<paramref name="prefix"/> on interface <paramref name="index"/>: what <c>ip address del CIDR dev NAME</c> sends.</summary>
-    internal static byte[] DeleteAddress(uint seq, uint index, IPAddress ip, int prefix)
-    {
-        var m = new List<byte> { FamilyByte(ip.AddressFamily), (byte)prefix, 0, 0 };
-        m.AddRange(U32(index));
-        Attr(m, IfaLocal, ip.GetAddressBytes());
-        Attr(m, IfaAddress, ip.GetAddressBytes());
-        return Message(RtmDelAddr, (ushort)(FRequest | FAck), seq, m);
-    }
-
-    /// <summary>RTM_DELADDR.</summary>
-    internal const ushort RtmDelAddr = 21;
-
-    /// <summary>Parses an RTM_NEWADDR message: index, family, prefix, address (IFA_LOCAL, else IFA_ADDRESS) and flags (IFA_FLAGS when present, else ifa_flags); null when it is not one.</summary>
-    internal static KernelAddressState? ParseAddressState(ReadOnlySpan<byte> message)
-    {
-        if (message.Length < 24 || BinaryPrimitives.ReadUInt16LittleEndian(message[4..]) != RtmNewAddr) return null;
-        var family = message[16];
-        uint flags = message[18];
-        var index = BinaryPrimitives.ReadInt32LittleEndian(message[20..]);
-        IPAddress? local = null, address = null;
-        var addressLength = family == AfInet ? 4 : 16;
-        foreach (var (type, payload) in Attributes(message[24..Length(message)]))
-        {
-            switch (type)
-            {
-                case IfaLocal when payload.Length == addressLength: local = new IPAddress(payload); break;
-                case IfaAddress when payload.Length == addressLength: address = new IPAddress(payload); break;
-                case IfaFlags when payload.Length >= 4: flags = BinaryPrimitives.ReadUInt32LittleEndian(payload); break;
-            }
-        }
-        return new KernelAddressState(index, family, message[17], local ?? address, flags);
-    }
-
     /// <summary>The name <c>ip</c> shows for a route protocol (rt_protos): kernel, boot, static, dhcp, ra …, or the number.</summary>
     internal static string ProtocolName(byte protocol) => protocol switch
     {
@@ -243,14 +181,6 @@ public static partial class RtnlMessages
         188 => "ospf",
         189 => "rip",
         _ => protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>The name <c>ip</c> shows for a route scope: global, site, link, host, nowhere, or the number.</summary>
-    internal static string RouteScopeName(byte scope) => scope switch
-    {
-        200 => "site",
-        ScopeNowhere => "nowhere",
-        _ => ScopeName(scope),
     };
 
     /// <summary>The name <c>ip</c> shows for a route type: unicast, local, broadcast …</summary>

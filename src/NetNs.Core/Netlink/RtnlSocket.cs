@@ -6,7 +6,7 @@ using NetNs.Core.Native;
 namespace NetNs.Core.Netlink;
 
 /// <summary>A request the kernel refused: its errno and text, with the extended-ack message when there is one.</summary>
-public sealed class RtnlException : Exception
+internal sealed class RtnlException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RtnlException(int errno, string? extAck)
@@ -30,7 +30,7 @@ public sealed class RtnlException : Exception
 /// A NETLINK_ROUTE socket in the network namespace of the thread that opened it (rtnetlink(7)): sends one request at a
 /// time and waits for its answer. Open it on a thread that has entered the wanted namespace (<see cref="Rtnl.In{T}"/>).
 /// </summary>
-public sealed class RtnlSocket : IDisposable
+internal sealed class RtnlSocket : IDisposable
 {
     private const int AfNetlink = 16;
     private const int SockRaw = 3;
@@ -39,21 +39,6 @@ public sealed class RtnlSocket : IDisposable
     private const int SolNetlink = 270;
     private const int NetlinkCapAck = 10;
     private const int NetlinkExtAck = 11;
-
-    [DllImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static extern int Socket(int domain, int type, int protocol);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
-
-    [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    private static extern unsafe int SetSockOpt(int fd, int level, int name, int* value, int len);
-
-    [DllImport("libc", EntryPoint = "send", SetLastError = true)]
-    private static extern unsafe nint Send(int fd, byte* buf, nint len, int flags);
-
-    [DllImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static extern unsafe nint Recv(int fd, byte* buf, nint len, int flags);
 
     private readonly int _fd;
     private readonly byte[] _buffer = new byte[32768];
@@ -65,11 +50,11 @@ public sealed class RtnlSocket : IDisposable
     /// <exception cref="RtnlException">The socket cannot be opened.</exception>
     public static unsafe RtnlSocket Open()
     {
-        var fd = Socket(AfNetlink, SockRaw | SockCloexec, NetlinkRoute);
+        var fd = Libc.Socket(AfNetlink, SockRaw | SockCloexec, NetlinkRoute);
         if (fd < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
         var one = 1;
-        SetSockOpt(fd, SolNetlink, NetlinkCapAck, &one, sizeof(int));
-        SetSockOpt(fd, SolNetlink, NetlinkExtAck, &one, sizeof(int));
+        Libc.SetSockOpt(fd, SolNetlink, NetlinkCapAck, &one, sizeof(int));
+        Libc.SetSockOpt(fd, SolNetlink, NetlinkExtAck, &one, sizeof(int));
         return new RtnlSocket(fd);
     }
 
@@ -112,7 +97,7 @@ public sealed class RtnlSocket : IDisposable
     {
         fixed (byte* p = message)
         {
-            if (Send(_fd, p, message.Length, 0) < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
+            if (Libc.Send(_fd, p, message.Length, 0) < 0) throw new RtnlException(Marshal.GetLastPInvokeError(), null);
         }
     }
 
@@ -122,10 +107,10 @@ public sealed class RtnlSocket : IDisposable
         while (true)
         {
             nint n;
-            fixed (byte* b = _buffer) n = Recv(_fd, b, _buffer.Length, 0);
+            fixed (byte* b = _buffer) n = Libc.Recv(_fd, b, _buffer.Length, 0);
             if (n >= 0) return (int)n;
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != 4) throw new RtnlException(errno, null); // 4: EINTR
+            if (errno != Libc.EIntr) throw new RtnlException(errno, null);
         }
     }
 
@@ -178,15 +163,12 @@ public sealed class RtnlSocket : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Close(_fd);
+    public void Dispose() => Libc.Close(_fd);
 }
 
 /// <summary>Runs rtnetlink work in a named network namespace, in process (a setns thread), or in the caller's for "".</summary>
-public static class Rtnl
+internal static class Rtnl
 {
-    [DllImport("libc", EntryPoint = "if_nametoindex", SetLastError = true)]
-    private static extern uint IfNameToIndexNative(string name);
-
     /// <summary>Opens a socket inside <paramref name="namespace"/> ("" = the caller's, the root namespace) and runs <paramref name="work"/> with it.</summary>
     /// <exception cref="NetNsException"><c>NamespaceNotFound</c> or <c>SetnsFailed</c> when the namespace cannot be entered.</exception>
     public static T In<T>(string @namespace, Func<RtnlSocket, T> work) => NetnsThread.Run(@namespace, () =>
@@ -196,9 +178,9 @@ public static class Rtnl
     });
 
     /// <summary>The index of interface <paramref name="name"/> in the calling thread's namespace, 0 when there is none.</summary>
-    public static int IndexOf(string name) => (int)IfNameToIndexNative(name);
+    public static int IndexOf(string name) => (int)Libc.IfNameToIndex(name);
 
     /// <summary>The open file of a named namespace (/run/netns/NAME), for NETNSA_FD and IFLA_NET_NS_FD.</summary>
     public static Microsoft.Win32.SafeHandles.SafeFileHandle OpenNamespace(string name) =>
-        File.OpenHandle(Path.Combine(Ip.NetnsPids.RunDirectory, name));
+        File.OpenHandle(NetnsFiles.PathOf(name));
 }

@@ -9,8 +9,8 @@ namespace NetNs.Commands.Addresses;
 /// <para type="synopsis">Adds IPv4 or IPv6 addresses in CIDR form to a link (ip address add).</para>
 /// <para type="description">Sends the RTM_NEWADDR request of 'ip address add' in process through rtnetlink (RFC 3549); -Verbose shows the
 /// ip command line. An IPv6 address is usable when the cmdlet returns: it waits for duplicate address detection, unless
-/// -SkipDad. Errors: InvalidAddress (InvalidArgument); LinkNotFound, NamespaceNotFound (ObjectNotFound);
-/// AddressExists, DuplicateAddress (ResourceExists); DadTimeout (OperationTimeout).</para>
+/// -SkipDad. Errors: InvalidAddress (InvalidArgument); LinkNotFound, NamespaceNotFound (ObjectNotFound); AddressExists,
+/// DuplicateAddress (ResourceExists); DadTimeout (OperationTimeout).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "NetAddress", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(NetAddress))]
@@ -49,14 +49,14 @@ public sealed class AddNetAddressCommand : NetNsCmdlet
             {
                 Validate.InterfaceName(Name);
                 var (ip, prefix) = Validate.Cidr(cidr);
-                if (!IsWhatIf) IpClient.RequireNamespace(ns);
+                if (!IsWhatIf) Namespaces.RequireNamespace(ns);
                 var normal = ip + "/" + prefix;
-                if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.AddressAdd(ns, Name, normal, SkipDad && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).ToString()))
+                if (!ShouldProcess(new LinkId(ns, Name).Target, IpCommands.AddressAdd(ns, Name, normal, SkipDad && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).ToString()))
                 {
                     if (IsWhatIf) WriteObject(new NetAddress(ns, Name, ip.ToString(), prefix, ip.AddressFamily, "global"));
                     return;
                 }
-                WriteObject(Ip.AddAddress(ns, Name, normal, SkipDad));
+                WriteObject(Addresses.AddAddress(ns, Name, normal, SkipDad));
             });
         }
     }

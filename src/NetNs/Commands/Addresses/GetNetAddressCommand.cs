@@ -38,7 +38,7 @@ public sealed class GetNetAddressCommand : NetNsCmdlet
         Try(() =>
         {
             if (Name is not null) Validate.InterfaceName(Name);
-            var list = Ip.GetAddresses(ns, Name);
+            var list = Addresses.GetAddresses(ns, Name);
             WriteObject(list.Where(a => Family is null || a.Family.Equals(Family, StringComparison.OrdinalIgnoreCase)), enumerateCollection: true);
         });
     }

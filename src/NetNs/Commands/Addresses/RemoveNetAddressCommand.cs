@@ -43,20 +43,20 @@ public sealed class RemoveNetAddressCommand : NetNsCmdlet
             Try(() =>
             {
                 Validate.InterfaceName(Name);
-                IpClient.RequireNamespace(ns);
+                Namespaces.RequireNamespace(ns);
                 string cidr;
                 if (a.Contains('/')) cidr = a;
                 else
                 {
                     var ip = Validate.IpAddress(a, "Address");
-                    var prefix = PrefixLength ?? Ip.GetAddresses(ns, Name).FirstOrDefault(x => System.Net.IPAddress.Parse(x.Address).Equals(ip))?.PrefixLength
-                        ?? throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{Name}' in {IpClient.Describe(ns)} has no address {a}.", IpClient.Target(ns, Name));
+                    var prefix = PrefixLength ?? Addresses.GetAddresses(ns, Name).FirstOrDefault(x => System.Net.IPAddress.Parse(x.Address).Equals(ip))?.PrefixLength
+                        ?? throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{Name}' in {LinkId.Describe(ns)} has no address {a}.", new LinkId(ns, Name).Target);
                     cidr = ip + "/" + prefix;
                 }
                 var (addr, plen) = Validate.Cidr(cidr);
                 var normal = addr + "/" + plen;
-                if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.AddressDelete(ns, Name, normal).ToString())) return;
-                Ip.RemoveAddress(ns, Name, normal);
+                if (!ShouldProcess(new LinkId(ns, Name).Target, IpCommands.AddressDelete(ns, Name, normal).ToString())) return;
+                Addresses.RemoveAddress(ns, Name, normal);
             });
         }
     }

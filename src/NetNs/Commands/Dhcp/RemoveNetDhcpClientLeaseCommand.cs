@@ -36,11 +36,11 @@ public sealed class RemoveNetDhcpClientLeaseCommand : NetNsCmdlet
         {
             if (ns.Length > 0) Validate.NamespaceName(ns, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
-            var manager = new DhcpClientManager(Runner, CancellationToken);
+            var manager = new DhcpClientManager(Context);
             if (DhcpClientManager.GetClients(ns, Interface).Count == 0)
                 throw new NetNs.Core.Errors.NetNsException("DhcpClientNotFound", NetNs.Core.Errors.NetNsErrorCategory.ObjectNotFound,
-                    $"NetNs holds no DHCP lease on interface '{Interface}' in {IpClient.Describe(ns)}. List them with Get-NetDhcpClientLease.", IpClient.Target(ns, Interface));
-            if (!ShouldProcess(IpClient.Target(ns, Interface), DhcpClientManager.ReleaseCommand(ns, Interface).ToString())) return;
+                    $"NetNs holds no DHCP lease on interface '{Interface}' in {LinkId.Describe(ns)}. List them with Get-NetDhcpClientLease.", new LinkId(ns, Interface).Target);
+            if (!ShouldProcess(new LinkId(ns, Interface).Target, DhcpClientManager.ReleaseCommand(ns, Interface).ToString())) return;
             manager.Release(ns, Interface);
         });
     }

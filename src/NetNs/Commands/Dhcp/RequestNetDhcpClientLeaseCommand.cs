@@ -47,9 +47,9 @@ public sealed class RequestNetDhcpClientLeaseCommand : NetNsCmdlet
         var ns = NormalizeNamespace(Namespace);
         Try(() =>
         {
-            var manager = new DhcpClientManager(Runner, CancellationToken);
-            manager.Prepare(ns, Interface, TimeoutSeconds, checkKernel: !IsWhatIf || ns.Length == 0 || IpClient.NamespaceExists(ns));
-            if (!ShouldProcess(IpClient.Target(ns, Interface), DhcpClientManager.RequestCommand(ns, Interface).ToString())) return;
+            var manager = new DhcpClientManager(Context);
+            manager.Prepare(ns, Interface, TimeoutSeconds, checkKernel: !IsWhatIf || ns.Length == 0 || Namespaces.Exists(ns));
+            if (!ShouldProcess(new LinkId(ns, Interface).Target, DhcpClientManager.RequestCommand(ns, Interface).ToString())) return;
             WriteObject(manager.Request(ns, Interface, TimeoutSeconds, KeepRunning.IsPresent));
         });
     }

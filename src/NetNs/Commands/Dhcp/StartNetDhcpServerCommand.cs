@@ -86,10 +86,10 @@ public sealed class StartNetDhcpServerCommand : NetNsCmdlet
                     statics.Add(new KeyValuePair<string, string>(key, value));
                 }
             }
-            var manager = new DhcpServerManager(Runner, CancellationToken);
-            var checkKernel = !IsWhatIf || ns.Length == 0 || IpClient.NamespaceExists(ns);
+            var manager = new DhcpServerManager(Context);
+            var checkKernel = !IsWhatIf || ns.Length == 0 || Namespaces.Exists(ns);
             var settings = manager.Prepare(ns, Interface, start, end, LeaseTime, Router, DnsServer, statics, checkKernel);
-            if (!ShouldProcess(IpClient.Target(ns, Interface), DnsmasqCommands.Start(settings).ToString()))
+            if (!ShouldProcess(new LinkId(ns, Interface).Target, DnsmasqCommands.Start(settings).ToString()))
             {
                 if (IsWhatIf) WriteObject(DhcpServerManager.Describe(settings));
                 return;

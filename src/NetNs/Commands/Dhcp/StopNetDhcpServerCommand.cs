@@ -42,14 +42,14 @@ public sealed class StopNetDhcpServerCommand : NetNsCmdlet
     protected override void ProcessRecord()
     {
         var ns = NormalizeNamespace(Namespace);
-        ReportProgress(Activity, IpClient.Target(ns, Interface), _done++, null);
+        ReportProgress(Activity, new LinkId(ns, Interface).Target, _done++, null);
         Try(() =>
         {
             if (ns.Length > 0) Validate.NamespaceName(ns, "Namespace");
             Validate.InterfaceName(Interface, "Interface");
             var server = DhcpServerManager.GetServer(ns, Interface);
             var action = server.Running ? $"kill -TERM {server.ProcessId}; rm -r {server.Directory}" : $"rm -r {server.Directory}";
-            if (!ShouldProcess(IpClient.Target(ns, Interface), action)) return;
+            if (!ShouldProcess(new LinkId(ns, Interface).Target, action)) return;
             WriteVerbose(action);
             DhcpServerManager.Stop(server);
             if (PassThru)

@@ -27,7 +27,7 @@ public sealed class GetNetNamespaceDnsCommand : NetNsCmdlet
     {
         Try(() =>
         {
-            IpClient.RequireNamespace(Namespace);
+            Namespaces.RequireNamespace(Namespace);
             if (NamespaceDns.Read(Namespace) is { } cfg) WriteObject(cfg);
         });
     }

@@ -41,7 +41,7 @@ public sealed class SetNetNamespaceDnsCommand : NetNsCmdlet
             Validate.NamespaceName(Namespace, "Namespace");
             var servers = ServerAddress.Select(s => Validate.IpAddress(s, "ServerAddress")).ToList();
             var search = Search.Select(NamespaceDns.Domain).ToList();
-            IpClient.RequireNamespace(Namespace);
+            Namespaces.RequireNamespace(Namespace);
             if (!ShouldProcess(NamespaceDns.PathOf(Namespace), "Write " + string.Join(", ", servers))) return;
             var written = NamespaceDns.Write(Namespace, servers, search);
             if (PassThru) WriteObject(written);

@@ -53,7 +53,7 @@ public sealed class TestNetNamespaceConnectionCommand : NetNsCmdlet
             {
                 if (string.IsNullOrWhiteSpace(t) || t.Length > 253 || t.StartsWith('-') || t.Any(char.IsControl) || t.Any(char.IsWhiteSpace))
                     throw new Core.Errors.NetNsException("InvalidTarget", Core.Errors.NetNsErrorCategory.InvalidArgument, $"Invalid -Target '{Core.Validation.Validate.Printable(t)}': expected an address or host name (at most 253 characters).", t);
-                var result = Ip.Ping(ns, t, Count, TimeoutSeconds, IntervalSeconds);
+                var result = new Pinger(Context).Ping(ns, t, Count, TimeoutSeconds, IntervalSeconds);
                 if (Quiet) WriteObject(result.Success);
                 else WriteObject(result);
             });

@@ -38,7 +38,7 @@ public sealed class ClearNetLabCommand : LabCmdlet
             foreach (var n in Name ?? Array.Empty<string>()) LabValidator.LabNamePattern(n);
             foreach (var n in SwitchNamespace) Validate.NamespaceName(n, "SwitchNamespace");
             var patterns = (Name ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
-            var sweeper = new LabSweeper(Runner, CancellationToken)
+            var sweeper = new LabSweeper(Context)
             {
                 Confirm = i => ShouldProcess($"{i.Kind} '{(i.Namespace.Length > 0 && i.Kind == "Link" ? i.Namespace + "/" : "")}{i.Name}' of lab '{i.Lab}' ({i.Reason})", "Remove"),
                 Warn = WriteNetNsError,

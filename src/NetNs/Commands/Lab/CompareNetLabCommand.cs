@@ -30,7 +30,7 @@ public sealed class CompareNetLabCommand : LabCmdlet
         {
             var r = LabBuilder.Require(Name);
             var defined = Definition is null ? LabBuilder.DefinitionOf(r) : ReadDefinition(Definition, r.Name);
-            var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
+            var live = new LabInspector(Context).ReadLive(r);
             foreach (var d in LabComparer.Compare(defined, live)) WriteObject(d);
         });
     }

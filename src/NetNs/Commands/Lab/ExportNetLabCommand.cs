@@ -43,7 +43,7 @@ public sealed class ExportNetLabCommand : LabCmdlet
         Try(() =>
         {
             var r = LabBuilder.Require(Name);
-            var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
+            var live = new LabInspector(Context).ReadLive(r);
             if (Path is null) { WriteObject(live); return; }
             var full = OutputFile(Path, NoClobber, Force);
             if (!ShouldProcess(full, $"Write the live state of lab '{r.Name}'")) return;

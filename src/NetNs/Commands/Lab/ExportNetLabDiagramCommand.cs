@@ -47,7 +47,7 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
     {
         Try(() =>
         {
-            var d = ParameterSetName == ByDefinition ? ReadDefinition(Definition, null) : new LabInspector(Runner, CancellationToken).ReadLive(LabBuilder.Require(Name));
+            var d = ParameterSetName == ByDefinition ? ReadDefinition(Definition, null) : new LabInspector(Context).ReadLive(LabBuilder.Require(Name));
             var format = Format.ToLowerInvariant();
             if (format is "mermaid" or "dot")
             {

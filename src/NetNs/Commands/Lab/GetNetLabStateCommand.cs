@@ -5,7 +5,7 @@ namespace NetNs.Commands.Lab;
 
 /// <summary>
 /// <para type="synopsis">Gets the live objects of a lab: its namespaces, bridges and links, with peers, VLANs, MTUs (bytes) and addresses, and whether each exists.</para>
-/// <para type="description">Reads 'ip -j link/address' in each lab namespace and 'ovs-vsctl --format=json list Bridge/Port'.
+/// <para type="description">Reads the links and addresses of each lab namespace in process (rtnetlink) and the Bridge and Port tables of the lab's Open vSwitch.
 /// Objects of the definition that are gone have Exists = $false; marked objects not in the definition are listed too.
 /// Errors: LabNotFound (ObjectNotFound); OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class GetNetLabStateCommand : LabCmdlet
         {
             Try(() =>
             {
-                var live = new LabInspector(Runner, CancellationToken).ReadLive(r);
+                var live = new LabInspector(Context).ReadLive(r);
                 foreach (var o in LabInspector.Objects(LabBuilder.DefinitionOf(r), live)) WriteObject(o);
             });
         }

@@ -83,23 +83,10 @@ public abstract class LabCmdlet : NetNsCmdlet
     }
 
     /// <summary>Records of labs whose names match any of the patterns (wildcards allowed); null or empty: all.</summary>
-    protected List<LabRecord> MatchLabs(string[]? names, bool errorWhenNoMatch)
-    {
-        var all = LabStore.LoadAll();
-        if (names is null || names.Length == 0) return all;
-        var result = new List<LabRecord>();
-        foreach (var n in names)
-        {
-            // A bad filter is an error for that name (InvalidLabName); the other names still count.
-            if (!Try(() => LabValidator.LabNamePattern(n))) continue;
-            var pattern = new WildcardPattern(n, WildcardOptions.None);
-            var hits = all.Where(r => pattern.IsMatch(r.Name)).ToList();
-            if (hits.Count == 0 && errorWhenNoMatch && !WildcardPattern.ContainsWildcardCharacters(n))
-                WriteNetNsError("LabNotFound", NetNsErrorCategory.ObjectNotFound, $"Lab '{n}' does not exist. List labs with Get-NetLab.", n);
-            result.AddRange(hits.Where(h => result.All(r => r.Name != h.Name)));
-        }
-        return result;
-    }
+    protected List<LabRecord> MatchLabs(string[]? names, bool errorWhenNoMatch) =>
+        SelectByName(LabStore.LoadAll(), names, r => r.Name,
+            errorWhenNoMatch ? n => new NetNsException("LabNotFound", NetNsErrorCategory.ObjectNotFound, $"Lab '{n}' does not exist. List labs with Get-NetLab.", n) : null,
+            n => LabValidator.LabNamePattern(n), distinct: true);
 }
 
 /// <summary>Completes lab names (the records under /run/netns-ps/labs).</summary>

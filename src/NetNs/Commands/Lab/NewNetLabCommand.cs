@@ -9,7 +9,7 @@ namespace NetNs.Commands.Lab;
 /// Everything is checked first (names, addresses, MTUs in bytes, VLAN tags 1-4094, trunks, references, duplicates, and
 /// collisions with existing namespaces, links, bridges and ports). Then one 'ip -batch -' creates the namespaces and veth
 /// pairs (each end directly in its namespace); then, from one thread entering each namespace in turn, rtnetlink requests
-/// (the ones 'ip -n NS -batch -' would send; -UseIpBatch runs those processes instead) bring lo and the ends up, mark them
+/// (the ones 'ip -n NS -batch -' would send) bring lo and the ends up, mark them
 /// and add the addresses, while one 'ovs-vsctl' transaction creates the bridges, ports, tags and trunks; on
 /// userspace-datapath (netdev) bridges tx checksum offload is turned off on both veth ends (as 'ethtool -K DEV tx off').
 /// Every object carries the owner mark netns-lab:NAME (link alias, OVS external_ids) and the lab is recorded in
@@ -17,7 +17,7 @@ namespace NetNs.Commands.Lab;
 /// Errors: InvalidLabDefinition, InvalidLabName, InvalidInterfaceName, InvalidNamespaceName, InvalidAddress, InvalidMtu,
 /// InvalidVlanTag, InvalidTrunk, InvalidDhcpRange, DuplicateLabObject, DuplicateAddress (InvalidArgument);
 /// LabReferenceNotFound, LabDefinitionNotFound (ObjectNotFound); LabExists, NamespaceExists, LinkExists, BridgeExists,
-/// PortExists (ResourceExists); LabDhcpUnavailable (NotInstalled); LabBuildFailed (the failing tool's category);
+/// PortExists (ResourceExists); LabBuildFailed (the failing tool's category);
 /// OvsUnreachable (ConnectionError, terminating).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetLab", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -42,26 +42,17 @@ public sealed class NewNetLabCommand : LabCmdlet
     [ArgumentCompleter(typeof(NamespaceNameCompleter))]
     public string? SwitchNamespace { get; set; }
 
-    /// <summary>How many namespace batches run at once (1-64).</summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
-
-    /// <summary>Configure each namespace with its own 'ip -n NS -batch -' process instead of rtnetlink requests from this process.</summary>
-    [Parameter]
-    public SwitchParameter UseIpBatch { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         Try(() =>
         {
             var d = ReadDefinition(Definition, Name);
-            var options = new LabOptions { OvsSocket = string.IsNullOrEmpty(OvsSocket) ? null : GetUnresolvedProviderPathFromPSPath(OvsSocket), SwitchNamespace = NormalizeNamespace(SwitchNamespace), Parallelism = ThrottleLimit, UseNetlink = !UseIpBatch };
-            var builder = new LabBuilder(Runner, CancellationToken);
+            var options = new LabOptions { OvsSocket = string.IsNullOrEmpty(OvsSocket) ? null : GetUnresolvedProviderPathFromPSPath(OvsSocket), SwitchNamespace = NormalizeNamespace(SwitchNamespace) };
+            var builder = new LabBuilder(Context);
             var datapaths = builder.Check(d, options);
             var commands = new List<string> { LabCommands.RootBatch(d, options.SwitchNamespace).ToString() };
-            if (options.UseNetlink) commands.Add("# the following per-namespace changes are sent as rtnetlink requests from this process (the same requests these batches send):");
+            commands.Add("# the following per-namespace changes are sent as rtnetlink requests from this process (the same requests these batches send):");
             if (options.SwitchNamespace.Length > 0 && LabCommands.SwitchBatchLines(d).Count > 0)
                 commands.Add(LabCommands.Batch(options.SwitchNamespace, LabCommands.SwitchBatchLines(d).Select(x => x.Line)).ToString());
             commands.AddRange(d.Namespaces.Select(n => LabCommands.NamespaceBatch(d, n.Name).ToString()));

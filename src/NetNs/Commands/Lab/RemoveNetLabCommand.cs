@@ -33,7 +33,7 @@ public sealed class RemoveNetLabCommand : LabCmdlet
                 if (LabCommands.OvsTeardown(d.Bridges.Select(b => b.Name), Array.Empty<string>(), r.OvsSocket) is { } ovs) cmds.Add(ovs.ToString());
                 if (LabCommands.RootTeardown(Array.Empty<string>(), d.Namespaces.Select(n => n.Name)) is { } root) cmds.Add(root.ToString());
                 if (!ShouldProcess($"lab '{r.Name}'", string.Join(Environment.NewLine, cmds))) return;
-                new LabBuilder(Runner, CancellationToken).Remove(r);
+                new LabBuilder(Context).Remove(r);
             });
         }
     }

@@ -54,14 +54,14 @@ public sealed class AddVethPairCommand : NetNsCmdlet
                 Core.Validation.Validate.InterfaceName(PeerName, "PeerName");
                 if (Mtu is not null) Core.Validation.Validate.Mtu(Mtu.Value);
             }
-            else IpClient.ValidateVeth(Name, ns, PeerName, peerNs, Mtu);
+            else Links.ValidateVeth(Name, ns, PeerName, peerNs, Mtu);
             var cmd = IpCommands.VethAdd(Name, ns, PeerName, peerNs, Mtu);
-            if (!ShouldProcess(IpClient.Target(ns, Name) + " <-> " + IpClient.Target(peerNs, PeerName), cmd.ToString()))
+            if (!ShouldProcess(new LinkId(ns, Name).Target + " <-> " + new LinkId(peerNs, PeerName).Target, cmd.ToString()))
             {
                 if (whatIf) WriteObject(new VethPair(Name, ns, PeerName, peerNs, Mtu, exists: false));
                 return;
             }
-            WriteObject(Ip.AddVeth(Name, ns, PeerName, peerNs, Mtu));
+            WriteObject(Links.AddVeth(Name, ns, PeerName, peerNs, Mtu));
         });
     }
 }

@@ -8,7 +8,7 @@ namespace NetNs.Commands.Links;
 /// <summary>
 /// <para type="synopsis">Lists network interfaces of a namespace (ip -d link show), with veth peers resolved.</para>
 /// <para type="description">Without -Namespace lists the root namespace. In the root namespace, OvsBridge names the Open vSwitch
-/// bridge a link is a port of (one best-effort ovs-vsctl read of the Set-OvsConnection database, at most 2 seconds). Errors: NamespaceNotFound, LinkNotFound (ObjectNotFound).</para>
+/// bridge a link is a port of (one best-effort read of the Set-OvsConnection database, at most 2 seconds). The links are read in process (an rtnetlink dump inside the namespace). Errors: NamespaceNotFound, LinkNotFound (ObjectNotFound).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NetLink")]
 [OutputType(typeof(NetLink))]
@@ -45,28 +45,16 @@ public sealed class GetNetLinkCommand : NetNsCmdlet
             List<NetLink> links;
             if (single is not null)
             {
-                links = new List<NetLink> { Ip.GetLink(ns, single) };
+                links = new List<NetLink> { Links.GetLink(ns, single) };
             }
             else
             {
-                links = Ip.GetLinks(ns);
+                links = Links.GetLinks(ns);
             }
             if (ns.Length == 0 && links.Count > 0 && Core.Ovs.OvsClient.TryGetPortBridges(Runner, Core.Ovs.OvsConnection.Current, CancellationToken) is { Count: > 0 } ports)
                 links = links.Select(l => ports.TryGetValue(l.Name, out var b) ? l.WithOvsBridge(b) : l).ToList();
             var kind = Kind is null ? null : new WildcardPattern(Kind, WildcardOptions.IgnoreCase);
-            if (Name is null || single is not null)
-            {
-                WriteObject(links.Where(l => kind is null || kind.IsMatch(l.Kind)), enumerateCollection: true);
-                return;
-            }
-            foreach (var n in Name)
-            {
-                var p = new WildcardPattern(n);
-                var m = links.Where(l => p.IsMatch(l.Name) && (kind is null || kind.IsMatch(l.Kind))).ToList();
-                if (m.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                    WriteNetNsError(IpClient.LinkNotFound(ns, n));
-                WriteObject(m, enumerateCollection: true);
-            }
+            WriteByName(links.Where(l => kind is null || kind.IsMatch(l.Kind)).ToList(), single is null ? Name : null, l => l.Name, n => KernelOps.LinkNotFound(new LinkId(ns, n)));
         });
     }
 }

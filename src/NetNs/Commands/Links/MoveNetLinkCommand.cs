@@ -43,10 +43,10 @@ public sealed class MoveNetLinkCommand : NetNsCmdlet
         Try(() =>
         {
             Validate.InterfaceName(Name);
-            IpClient.RequireNamespace(ns);
-            IpClient.RequireNamespace(dest, "Destination");
-            if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.LinkMove(ns, Name, dest, Environment.ProcessId).ToString())) return;
-            var link = Ip.MoveLink(ns, Name, dest);
+            Namespaces.RequireNamespace(ns);
+            Namespaces.RequireNamespace(dest, "Destination");
+            if (!ShouldProcess(new LinkId(ns, Name).Target, IpCommands.LinkMove(ns, Name, dest, Environment.ProcessId).ToString())) return;
+            var link = Links.MoveLink(ns, Name, dest);
             if (PassThru) WriteObject(link);
         });
     }

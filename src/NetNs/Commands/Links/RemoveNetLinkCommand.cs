@@ -35,22 +35,22 @@ public sealed class RemoveNetLinkCommand : NetNsCmdlet
         Try(() =>
         {
             Validate.InterfaceName(Name);
-            IpClient.RequireNamespace(ns);
+            Namespaces.RequireNamespace(ns);
             NetLink link;
             try
             {
-                link = Ip.GetLink(ns, Name);
+                link = Links.GetLink(ns, Name);
             }
-            catch (NetNsException ex) when (ex.ErrorId == "LinkNotFound" && _removedPeers.Contains(IpClient.Target(ns, Name)))
+            catch (NetNsException ex) when (ex.ErrorId == "LinkNotFound" && _removedPeers.Contains(new LinkId(ns, Name).Target))
             {
                 // Both ends of a veth came down the pipeline (Get-NetLink -Kind veth | Remove-NetLink): already gone.
-                WriteVerbose($"Link '{Name}' in {IpClient.Describe(ns)} went with its veth peer.");
+                WriteVerbose($"Link '{Name}' in {LinkId.Describe(ns)} went with its veth peer.");
                 return;
             }
-            if (!ShouldProcess(IpClient.Target(ns, Name), IpCommands.LinkDelete(ns, Name).ToString())) return;
-            Ip.RemoveLink(ns, Name);
+            if (!ShouldProcess(new LinkId(ns, Name).Target, IpCommands.LinkDelete(ns, Name).ToString())) return;
+            Links.RemoveLink(ns, Name);
             if (link.PeerName is not null && link.PeerNamespace is not null)
-                _removedPeers.Add(IpClient.Target(link.PeerNamespace, link.PeerName));
+                _removedPeers.Add(new LinkId(link.PeerNamespace, link.PeerName).Target);
         });
     }
 }

@@ -72,11 +72,11 @@ public sealed class SetNetLinkCommand : NetNsCmdlet
                 if (NewName is not null) Validate.InterfaceName(NewName, "NewName");
                 if (up is null && Mtu is null && mac is null && NewName is null)
                     throw new NetNsException("NothingToChange", NetNsErrorCategory.InvalidArgument, "Give at least one of -Up, -Down, -Mtu, -MacAddress or -NewName.", name);
-                IpClient.RequireNamespace(ns);
+                Namespaces.RequireNamespace(ns);
                 var cmd = IpCommands.LinkSet(ns, name, up, Mtu, mac, NewName);
-                if (!ShouldProcess(IpClient.Target(ns, name), cmd.ToString())) return;
-                Ip.SetLink(ns, name, up, Mtu, mac, NewName);
-                if (PassThru) WriteObject(Ip.GetLink(ns, NewName ?? name));
+                if (!ShouldProcess(new LinkId(ns, name).Target, cmd.ToString())) return;
+                Links.SetLink(ns, name, up, Mtu, mac, NewName);
+                if (PassThru) WriteObject(Links.GetLink(ns, NewName ?? name));
             });
         }
     }

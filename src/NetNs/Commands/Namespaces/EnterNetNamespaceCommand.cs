@@ -31,7 +31,7 @@ public sealed class EnterNetNamespaceCommand : NetNsCmdlet
         Try(() =>
         {
             if (Shell is not null) Core.Validation.Validate.Program(Shell, "Shell");
-            IpClient.RequireNamespace(Name, "Name");
+            Namespaces.RequireNamespace(Name, "Name");
             var shell = Shell ?? Environment.GetEnvironmentVariable("SHELL");
             if (string.IsNullOrEmpty(shell)) shell = "/bin/bash";
             // Interactive: the shell needs this terminal, which CliWrap (always piped) cannot hand over.

@@ -8,8 +8,8 @@ namespace NetNs.Commands.Namespaces;
 
 /// <summary>
 /// <para type="synopsis">Creates network namespaces (ip netns add).</para>
-/// <para type="description">Does what 'ip netns add' does (in process, unshare(2) on a thread and a bind mount, once /run/netns is a
-/// shared mount point; else by running ip) and gives the namespace a netns id (rtnetlink). Emits one NetNamespace per name created. Errors: InvalidNamespaceName (InvalidArgument),
+/// <para type="description">Does what 'ip netns add' does, in process: /run/netns made a shared mount point (the first time a bind
+/// mount of itself, under a lock so parallel callers never stack two), unshare(2) on a thread and a bind mount; and gives the namespace a netns id (rtnetlink). Emits one NetNamespace per name created. Errors: InvalidNamespaceName (InvalidArgument),
 /// NamespaceExists (ResourceExists), NotRoot (PermissionDenied, terminating).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -29,14 +29,14 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
             Try(() =>
             {
                 Validate.NamespaceName(name);
-                if (IpClient.NamespaceExists(name))
+                if (Namespaces.Exists(name))
                     throw new NetNsException("NamespaceExists", NetNsErrorCategory.ResourceExists, $"Namespace '{name}' already exists.", name);
                 if (!ShouldProcess(name, IpCommands.NetnsAdd(name).ToString()))
                 {
                     if (IsWhatIf) WriteObject(new NetNamespace(name, null, Array.Empty<int>(), exists: false));
                     return;
                 }
-                WriteObject(Ip.CreateNamespace(name));
+                WriteObject(Namespaces.CreateNamespace(name));
             });
         }
     }

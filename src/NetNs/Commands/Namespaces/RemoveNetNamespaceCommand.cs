@@ -40,69 +40,33 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
             {
                 if (!Try(() => Validate.NamespacePattern(n, "Name"))) continue;
                 var p = new WildcardPattern(n);
-                _names.AddRange(NetnsPids.ListNames().Where(x => p.IsMatch(x)));
+                _names.AddRange(Context.Kernel.NamespaceNames().Where(x => p.IsMatch(x)));
             }
             else _names.Add(n);
-        }
-    }
-
-    private static bool Existing(string name)
-    {
-        try
-        {
-            Validate.NamespaceName(name);
-            return IpClient.NamespaceExists(name);
-        }
-        catch (Core.Errors.NetNsException)
-        {
-            return false;
         }
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var done = 0;
-        var ovs = new Core.Ovs.OvsClient(Runner, Core.Ovs.OvsConnection.Current, CancellationToken);
-        var orphaned = new List<(string Bridge, string Port)>();
-        // The OVS ports of these namespaces' veth pairs, found while the pairs still exist: one read for all of them.
-        var peered = KeepOvsPort ? new Dictionary<string, List<(string Bridge, string Port)>>() : ovs.PortsPeeredInto(_names.Distinct(StringComparer.Ordinal).Where(Existing).ToList());
-        var progress = new ProgressRecord(1, "Removing network namespaces", "Starting");
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var name in _names.Distinct(StringComparer.Ordinal))
+        const string activity = "Removing network namespaces";
+        var total = _names.Distinct(StringComparer.Ordinal).Count();
+        try
         {
-            if (sw.ElapsedMilliseconds > 1000 && _names.Count > 1)
+            new NamespaceRemoval(Context)
             {
-                progress.StatusDescription = $"{name} ({done + 1} of {_names.Count})";
-                progress.PercentComplete = 100 * done / _names.Count;
-                WriteProgress(progress);
-            }
-            Try(() =>
-            {
-                Validate.NamespaceName(name);
-                IpClient.RequireNamespace(name, "Name");
-                var ports = peered.GetValueOrDefault(name) ?? new List<(string Bridge, string Port)>();
-                var action = IpCommands.NetnsDelete(name).ToString();
-                if (ports.Count > 0 && Core.Ovs.OvsCommands.Teardown(ovs.Connection, Array.Empty<string>(), ports.Select(p => p.Port)) is { } del)
-                    action += Environment.NewLine + del;
-                if (!ShouldProcess(name, action)) return;
-                Ip.RemoveNamespace(name, Force.IsPresent);
-                orphaned.AddRange(ports);
-            });
-            done++;
+                Force = Force.IsPresent,
+                KeepOvsPorts = KeepOvsPort.IsPresent,
+                Confirm = ShouldProcess,
+                Failed = WriteNetNsError,
+                Warning = WriteWarning,
+                Progress = (name, i) => { if (total > 1) ReportProgress(activity, name, i, total); },
+            }.Run(_names);
         }
-        if (orphaned.Count > 0)
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
-            try { ovs.RemoveIfExist(Array.Empty<string>(), orphaned.Select(p => p.Port).Distinct(StringComparer.Ordinal).ToList()); }
-            catch (Core.Errors.NetNsException ex)
-            {
-                WriteWarning($"The namespaces are removed, but their Open vSwitch port(s) {string.Join(", ", orphaned.Select(p => p.Bridge + "/" + p.Port))} could not be: {ex.Message} Remove them with Disconnect-OvsPort.");
-            }
+            throw new PipelineStoppedException();
         }
-        if (sw.ElapsedMilliseconds > 1000 && _names.Count > 1)
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        CompleteProgress(activity);
     }
 }

@@ -46,15 +46,13 @@ public sealed class SetNetNamespaceCommand : NetNsCmdlet
             Try(() =>
             {
                 Validate.NamespaceName(name, "Name");
-                if (!IsWhatIf) IpClient.RequireNamespace(name, "Name");
-                var lines = new List<string>();
-                if (v4 is not null) lines.Add(NamespaceSysctl.WriteCommand(name, NamespaceSysctl.Ipv4Forwarding, on ? "1" : "0").ToString());
-                if (v6 is not null) lines.Add(NamespaceSysctl.WriteCommand(name, NamespaceSysctl.Ipv6Forwarding, on ? "1" : "0").ToString());
+                if (!IsWhatIf) Namespaces.RequireNamespace(name, "Name");
+                var lines = ForwardingOps.Writes(v4, v6).Select(w => NamespaceSysctl.WriteCommand(name, w.Key, w.Value).ToString());
                 if (!ShouldProcess(name, string.Join("; ", lines))) return;
-                var (r4, r6) = NamespaceSysctl.SetForwarding(name, v4, v6, line => Runner.CommandStarting?.Invoke(line));
+                var (r4, r6) = ForwardingOps.Set(name, v4, v6);
                 if (PassThru)
                 {
-                    var ns = Ip.GetNamespaces().FirstOrDefault(n => n.Name == name) ?? new NetNamespace(name, null, Array.Empty<int>());
+                    var ns = Namespaces.GetNamespaces().FirstOrDefault(n => n.Name == name) ?? new NetNamespace(name, null, Array.Empty<int>());
                     WriteObject(ns.WithForwarding(r4, r6));
                 }
             });

@@ -57,8 +57,8 @@ public sealed class AddNetNsRouteCommand : NetNsCmdlet
         Try(() =>
         {
             var route = RouteSpec.Create(Destination, Gateway, Interface, Metric, Table, Family, requireNextHop: true);
-            if (!IsWhatIf) IpClient.RequireNamespace(ns, "Namespace");
-            if (!ShouldProcess(IpClient.Target(ns, route.DestinationText), RouteClient.Command(ns, route, "add").ToString()))
+            if (!IsWhatIf) Namespaces.RequireNamespace(ns);
+            if (!ShouldProcess(new LinkId(ns, route.DestinationText).Target, RouteOps.Command(ns, route, "add").ToString()))
             {
                 if (IsWhatIf)
                     WriteObject(new NetNsRoute(ns, route.FamilyName, route.DestinationText, route.Gateway?.ToString(), route.Interface, route.Metric ?? 0,

@@ -55,8 +55,8 @@ public sealed class RemoveNetNsRouteCommand : NetNsCmdlet
         Try(() =>
         {
             var route = RouteSpec.Create(Destination, Gateway, Interface, Metric, Table, Family, requireNextHop: false);
-            IpClient.RequireNamespace(ns, "Namespace");
-            if (!ShouldProcess(IpClient.Target(ns, route.DestinationText), RouteClient.Command(ns, route, "del").ToString())) return;
+            Namespaces.RequireNamespace(ns);
+            if (!ShouldProcess(new LinkId(ns, route.DestinationText).Target, RouteOps.Command(ns, route, "del").ToString())) return;
             Routes.Remove(ns, route);
         });
     }
