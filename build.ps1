@@ -36,7 +36,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'NetNs'
 $PesterVersion = '5.7.1'
 $script:Bootstrapped = $false
-$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz')
+$LabPackages = @('iproute2', 'openvswitch-switch', 'dnsmasq-base', 'isc-dhcp-client', 'ethtool', 'iputils-ping', 'procps', 'graphviz', 'nftables')
 
 function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
 

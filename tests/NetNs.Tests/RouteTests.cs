@@ -310,3 +310,50 @@ public class RouteOpsTests
         Assert.Contains("ns1: addr add fd09::8/64 dev eth1", k.Calls);
     }
 }
+
+public class NftBatchTests
+{
+    [Fact]
+    public void Host_batch_replaces_only_netns_ps_nat_atomically_with_one_marked_rule_per_nat()
+    {
+        var text = NetNs.Core.Nat.NftBatch.Host(new[] { ("r2", "nsnatbbbbbb"), ("r1", "nsnataaaaaa") });
+        Assert.Equal(
+            "add table ip netns_ps_nat\n" +
+            "delete table ip netns_ps_nat\n" +
+            "table ip netns_ps_nat {\n" +
+            "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n" +
+            "\t\tiifname \"nsnataaaaaa\" oifname != \"nsnataaaaaa\" masquerade comment \"netns-ps nat r1\"\n" +
+            "\t\tiifname \"nsnatbbbbbb\" oifname != \"nsnatbbbbbb\" masquerade comment \"netns-ps nat r2\"\n" +
+            "\t}\n}\n", text);
+        Assert.DoesNotContain("flush ruleset", text);
+    }
+
+    [Fact]
+    public void Last_removal_only_deletes_the_table_and_the_inner_table_masquerades_the_nat_link()
+    {
+        Assert.Equal("add table ip netns_ps_nat\ndelete table ip netns_ps_nat\n", NetNs.Core.Nat.NftBatch.Host(Array.Empty<(string, string)>()));
+        Assert.Contains("oifname \"nat0\" masquerade comment \"netns-ps nat r1\"", NetNs.Core.Nat.NftBatch.Inner("r1", "nat0"));
+        Assert.Equal("add table ip netns_ps_nat\ndelete table ip netns_ps_nat\n", NetNs.Core.Nat.NftBatch.Inner("r1", "nat0", remove: true));
+    }
+
+    [Fact]
+    public void Batches_go_to_nft_on_standard_input_never_through_a_shell()
+    {
+        var c = NetNs.Core.Nat.NftBatch.Command("r1", "x\n");
+        Assert.Equal("ip", c.Tool);
+        Assert.Equal(new[] { "netns", "exec", "r1", "nft", "-f", "-" }, c.Arguments);
+        Assert.Equal("x\n", c.StandardInput);
+        Assert.Equal(new[] { "-f", "-" }, NetNs.Core.Nat.NftBatch.Command("", "x\n").Arguments);
+        Assert.Throws<ArgumentException>(() => NetNs.Core.Nat.NftBatch.Inner("a\"b", "nat0"));
+    }
+
+    [Fact]
+    public void Subnet_must_be_an_ipv4_network_of_at_most_30_bits()
+    {
+        Assert.Equal("100.127.0.0/30", NetNs.Core.Nat.NatOps.ParseSubnet("100.127.0.0/30").ToString());
+        Assert.Equal("InvalidNatSubnet", Assert.Throws<NetNsException>(() => NetNs.Core.Nat.NatOps.ParseSubnet("10.0.0.1/24")).ErrorId);
+        Assert.Equal("InvalidNatSubnet", Assert.Throws<NetNsException>(() => NetNs.Core.Nat.NatOps.ParseSubnet("10.0.0.0/31")).ErrorId);
+        Assert.Equal("InvalidNatSubnet", Assert.Throws<NetNsException>(() => NetNs.Core.Nat.NatOps.ParseSubnet("fd00::/64")).ErrorId);
+        Assert.Matches("^nsnat[0-9a-f]{6}$", NetNs.Core.Nat.NatOps.NewHostInterface());
+    }
+}
