@@ -95,6 +95,26 @@ public class RouteMessageTests
     }
 
     [Fact]
+    public void Addrgenmode_none_is_rtm_newlink_by_name_with_af_spec_inet6_addr_gen_mode()
+    {
+        var m = RtnlMessages.SetAddrGenMode(3, "eth1");
+        Assert.Equal(16, BitConverter.ToUInt16(m, 4));
+        Assert.Equal(5, BitConverter.ToUInt16(m, 6));
+        Assert.Equal(0u, BitConverter.ToUInt32(m, 24)); // no flags changed: the link stays down
+        Assert.Equal(0u, BitConverter.ToUInt32(m, 28));
+        // IFLA_IFNAME "eth1\0" (9 -> 12), then IFLA_AF_SPEC (4 + AF_INET6 nest (4 + IFLA_INET6_ADDR_GEN_MODE 5 -> 8)) = 16
+        Assert.Equal(3, BitConverter.ToUInt16(m, 34));
+        Assert.Equal(16, BitConverter.ToUInt16(m, 44));
+        Assert.Equal(26, BitConverter.ToUInt16(m, 46));
+        Assert.Equal(12, BitConverter.ToUInt16(m, 48));
+        Assert.Equal(10, BitConverter.ToUInt16(m, 50));
+        Assert.Equal(5, BitConverter.ToUInt16(m, 52));
+        Assert.Equal(8, BitConverter.ToUInt16(m, 54));
+        Assert.Equal(1, m[56]);
+        Assert.Equal(60, m.Length);
+    }
+
+    [Fact]
     public void Address_add_with_nodad_sets_ifa_f_nodad()
     {
         var m = RtnlMessages.AddAddress(1, 3, "fd00::1/64", noDad: true);
