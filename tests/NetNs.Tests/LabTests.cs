@@ -193,7 +193,7 @@ public class LabCommandTests
             "link add name eth1-ns1 netns ns1 type veth peer name veth-ns1\n" +
             "link add name eth1-ns2 mtu 1400 netns ns2 type veth peer name veth-ns2 mtu 1400\n" +
             "link add name x1 netns ns1 type veth peer name x2 netns ns2\n" +
-            "link set dev veth-ns1 alias netns-lab:wt up\nlink set dev veth-ns2 alias netns-lab:wt up\n", cmd.StandardInput);
+            "link set dev veth-ns1 addrgenmode none\nlink set dev veth-ns1 alias netns-lab:wt up\nlink set dev veth-ns2 addrgenmode none\nlink set dev veth-ns2 alias netns-lab:wt up\n", cmd.StandardInput);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public class LabCommandTests
         var d = Walkthrough();
         Assert.Contains("link add name eth1-ns1 netns ns1 type veth peer name veth-ns1 netns sw\n", LabCommands.RootBatch(d, "sw").StandardInput);
         Assert.DoesNotContain("alias", LabCommands.RootBatch(d, "sw").StandardInput);
-        Assert.Equal(new[] { "link set dev veth-ns1 alias netns-lab:wt up", "link set dev veth-ns2 alias netns-lab:wt up" }, LabCommands.SwitchBatchLines(d).Select(x => x.Line));
+        Assert.Equal(new[] { "link set dev veth-ns1 addrgenmode none", "link set dev veth-ns1 alias netns-lab:wt up", "link set dev veth-ns2 addrgenmode none", "link set dev veth-ns2 alias netns-lab:wt up" }, LabCommands.SwitchBatchLines(d).Select(x => x.Line));
     }
 
     [Fact]

@@ -56,10 +56,17 @@ public static class LabCommands
         return lines;
     }
 
-    /// <summary>Lines marking the bridge-port ends and bringing them up (in the switch namespace).</summary>
+    /// <summary>
+    /// Lines marking the bridge-port ends and bringing them up (in the switch namespace); a port carries no address, so
+    /// it first gets addrgenmode none (no IPv6 link-local address, no solicitations flooded through the switch).
+    /// </summary>
     public static List<(string Line, string Target)> SwitchBatchLines(LabDefinition d) =>
         d.Links.Where(l => l.IsBridgeLink)
-            .Select(l => (string.Join(' ', IpCommands.LinkSetArgs(l.PeerName, up: true, alias: LabMarks.Alias(d.Name))), $"link '{l.PeerName}'"))
+            .SelectMany(l => new[]
+            {
+                ($"link set dev {l.PeerName} addrgenmode none", $"link '{l.PeerName}'"),
+                (string.Join(' ', IpCommands.LinkSetArgs(l.PeerName, up: true, alias: LabMarks.Alias(d.Name))), $"link '{l.PeerName}'"),
+            })
             .ToList();
 
     /// <summary><c>ip -batch -</c> in the root namespace.</summary>

@@ -104,7 +104,7 @@ internal static class LabNetlink
                 // A lab link without an IPv6 address gets no link-local one either (addrgenmode none, before it goes up): on a
                 // userspace switch the DAD, router and MLD solicitations of hundreds of link-local addresses, flooded to every
                 // port, delay the first ping by seconds. A kernel without IPv6 refuses the request; nothing to turn off then.
-                if (!l.Addresses.Any(IsIPv6))
+                if (l.Name != "lo" && !l.Addresses.Any(IsIPv6))
                 {
                     try { s.Request(RtnlMessages.SetAddrGenMode(s.NextSeq(), l.Name)); }
                     catch (RtnlException ex) when (ex.Errno is 97 or 95 or 22) { /* EAFNOSUPPORT, EOPNOTSUPP, EINVAL: no IPv6 here */ }
