@@ -377,3 +377,63 @@ public class NftBatchTests
         Assert.Matches("^nsnat[0-9a-f]{6}$", NetNs.Core.Nat.NatOps.NewHostInterface());
     }
 }
+
+public class LabRoutingTests
+{
+    private const string Routed = """
+    {
+      "Name": "routed",
+      "Bridges": [ { "Name": "br1" }, { "Name": "br2" } ],
+      "Namespaces": [
+        { "Name": "h1", "Routes": [ { "Destination": "default", "Gateway": "10.1.0.1" }, { "Destination": "default", "Gateway": "fd01::1" } ] },
+        { "Name": "r1", "Forwarding": true },
+        { "Name": "h2", "Routes": [ { "Destination": "10.1.0.0/24", "Gateway": "10.2.0.1", "Metric": 5 } ] }
+      ],
+      "Links": [
+        { "Namespace": "h1", "Name": "eth0", "Address": ["10.1.0.2/24", "fd01::2/64"], "Bridge": "br1", "PeerName": "p-h1" },
+        { "Namespace": "r1", "Name": "eth1", "Address": ["10.1.0.1/24", "fd01::1/64"], "Bridge": "br1", "PeerName": "p-r1a" },
+        { "Namespace": "r1", "Name": "eth2", "Address": "10.2.0.1/24", "Bridge": "br2", "PeerName": "p-r1b" },
+        { "Namespace": "h2", "Name": "eth0", "Address": "10.2.0.2/24", "Bridge": "br2", "PeerName": "p-h2" }
+      ]
+    }
+    """;
+
+    [Fact]
+    public void Routes_and_forwarding_are_read_checked_and_written_back_identically()
+    {
+        var d = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed);
+        NetNs.Core.Lab.LabValidator.Check(d);
+        Assert.True(d.Namespaces[1].Forwarding);
+        Assert.Equal(2, d.Namespaces[0].Routes.Count);
+        Assert.Equal(5, d.Namespaces[2].Routes[0].Metric);
+        var json = NetNs.Core.Lab.LabDefinitionWriter.ToJson(d);
+        Assert.Equal(json, NetNs.Core.Lab.LabDefinitionWriter.ToJson(NetNs.Core.Lab.LabDefinitionReader.FromJson(json)));
+        Assert.Equal(json, NetNs.Core.Lab.LabDefinitionWriter.ToJson(NetNs.Core.Lab.LabDefinitionReader.FromYaml(NetNs.Core.Lab.LabDefinitionWriter.ToYaml(d))));
+        var psd1 = NetNs.Core.Lab.LabDefinitionWriter.ToPsd1(d);
+        Assert.Contains("Forwarding = $true", psd1);
+        Assert.Contains("Routes = @(@{ Destination = 'default'; Gateway = '10.1.0.1' }", psd1);
+    }
+
+    [Theory]
+    [InlineData("\"Gateway\": \"10.1.0.1\"", "\"Gateway\": \"10.9.0.1\"", "GatewayUnreachable", "Namespaces[0].Routes[0].Gateway")]
+    [InlineData("\"Gateway\": \"10.1.0.1\"", "\"Gateway\": \"fd01::1\"", "DuplicateLabObject", "Namespaces[0].Routes[1]")]
+    [InlineData("\"Destination\": \"10.1.0.0/24\"", "\"Destination\": \"10.1.0.1/24\"", "InvalidRouteDestination", "Namespaces[2].Routes[0].Destination")]
+    [InlineData("\"Gateway\": \"10.2.0.1\"", "\"Gateway\": \"fd01::1\"", "InvalidGateway", "Namespaces[2].Routes[0].Gateway")]
+    [InlineData("\"Metric\": 5", "\"Interface\": \"eth9\"", "LabReferenceNotFound", "Namespaces[2].Routes[0].Interface")]
+    public void Bad_routes_are_refused_naming_their_place(string from, string to, string id, string place)
+    {
+        var text = Routed.Replace(from, to, StringComparison.Ordinal);
+        Assert.NotEqual(Routed, text);
+        var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabValidator.Check(NetNs.Core.Lab.LabDefinitionReader.FromJson(text)));
+        Assert.Equal(id, e.ErrorId);
+        Assert.Contains(place, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_route_keys_are_InvalidLabDefinition()
+    {
+        var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Metric\": 5", "\"Via\": \"x\"", StringComparison.Ordinal)));
+        Assert.Equal("InvalidLabDefinition", e.ErrorId);
+        Assert.Contains("Namespaces[2].Routes[0].Via", e.Message, StringComparison.Ordinal);
+    }
+}

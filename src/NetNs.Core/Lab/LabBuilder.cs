@@ -127,6 +127,7 @@ public sealed class LabBuilder
                 catch (NetNsException ex) { failures.Add(ex); }
             }
             if (failures.Count > 0) throw failures[0];
+            LabNetlink.ApplyRouting(_context, d);
             foreach (var s in d.Dhcp) _context.Dhcp.StartLabServer(s);
             record.State = "Complete";
             LabStore.Save(record);

@@ -66,14 +66,50 @@ public sealed class LabBridge
     public LabDatapathType DatapathType { get; }
 }
 
-/// <summary>A network namespace of a lab.</summary>
+/// <summary>A network namespace of a lab: a host, or a router when it forwards.</summary>
 public sealed class LabNamespace
 {
     /// <summary>Creates a namespace definition.</summary>
-    public LabNamespace(string name) => Name = name;
+    public LabNamespace(string name, bool forwarding = false, IEnumerable<LabRoute>? routes = null)
+    {
+        Name = name;
+        Forwarding = forwarding;
+        Routes = (routes ?? Array.Empty<LabRoute>()).ToList();
+    }
 
     /// <summary>Namespace name.</summary>
     public string Name { get; }
+
+    /// <summary>True for a router: IPv4 and IPv6 forwarding on (its own net.ipv4.ip_forward, net.ipv6.conf.all.forwarding).</summary>
+    public bool Forwarding { get; }
+
+    /// <summary>Routes added to its main table once its addresses stand.</summary>
+    public IReadOnlyList<LabRoute> Routes { get; }
+}
+
+/// <summary>A route of a lab namespace (as Add-NetNsRoute takes it).</summary>
+public sealed class LabRoute
+{
+    /// <summary>Creates a route definition.</summary>
+    public LabRoute(string destination, string? gateway = null, string? @interface = null, int? metric = null)
+    {
+        Destination = destination;
+        Gateway = gateway;
+        Interface = @interface;
+        Metric = metric;
+    }
+
+    /// <summary>A network in CIDR form, a host address, or 'default'.</summary>
+    public string Destination { get; }
+
+    /// <summary>The next hop: an address on a subnet of one of the namespace's lab links.</summary>
+    public string? Gateway { get; }
+
+    /// <summary>The output link (one of the namespace's lab links).</summary>
+    public string? Interface { get; }
+
+    /// <summary>The metric; the kernel's default when null.</summary>
+    public int? Metric { get; }
 }
 
 /// <summary>

@@ -126,6 +126,49 @@ internal static class LabNetlink
 
     private static bool IsIPv6(string cidr) => cidr.Contains(':');
 
+    /// <summary>
+    /// The routing part of a lab, once its addresses stand: forwarding on in its routers (the namespace's own
+    /// net.ipv4.ip_forward and net.ipv6.conf.all.forwarding) and every namespace's routes (RTM_NEWROUTE as
+    /// <c>ip -n NS route add</c> sends it), from ONE thread that visits each namespace; the equivalent command lines are
+    /// traced first. The first failure is thrown as <c>LabBuildFailed</c> naming the route.
+    /// </summary>
+    public static void ApplyRouting(Context.NetNsContext context, LabDefinition d)
+    {
+        var work = d.Namespaces.Where(n => n.Forwarding || n.Routes.Count > 0).ToList();
+        if (work.Count == 0) return;
+        var specs = work.ToDictionary(n => n.Name, n => n.Routes.Select(r => Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: true)).ToList());
+        foreach (var n in work)
+        {
+            if (n.Forwarding)
+                foreach (var key in new[] { NamespaceSysctl.Ipv4Forwarding, NamespaceSysctl.Ipv6Forwarding })
+                    context.Trace(Process.InProcess.Line(NamespaceSysctl.WriteCommand(n.Name, key, "1"), Process.InProcess.Sysctl));
+            foreach (var r in specs[n.Name]) context.Trace(Process.InProcess.Line(Routes.RouteOps.Command(n.Name, r, "add"), Process.InProcess.Rtnetlink));
+        }
+        var failures = NetnsThread.RunEach(work, n => n.Name, n =>
+        {
+            if (n.Forwarding)
+            {
+                NamespaceSysctl.Write(n.Name, NamespaceSysctl.Ipv4Forwarding, "1");
+                NamespaceSysctl.Write(n.Name, NamespaceSysctl.Ipv6Forwarding, "1");
+            }
+            if (specs[n.Name].Count == 0) return;
+            using var s = RtnlSocket.Open();
+            foreach (var r in specs[n.Name])
+            {
+                int? index = r.Interface is null ? null : Rtnl.IndexOf(r.Interface);
+                try { s.Request(RtnlMessages.NewRoute(s.NextSeq(), r, index)); }
+                catch (RtnlException ex)
+                {
+                    throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot add the route {string.Join(' ', r.IpArguments("add"))} in {LinkId.Describe(n.Name)}: {ex.Message}", new LinkId(n.Name, r.DestinationText).Target);
+                }
+            }
+        }, stopAtFirst: true);
+        if (failures.Count == 0) return;
+        var (_, failure) = failures[0];
+        if (failure is NetNsException ne) throw ne;
+        throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Routing configuration failed: " + failure.Message, null, failure);
+    }
+
     private static void Request(RtnlSocket s, byte[] msg, string what, string target)
     {
         try { s.Request(msg); }
