@@ -59,4 +59,48 @@ Describe 'IPv6 on lab links' {
         (Get-Inet6 "${p}b" eth1).Count | Should -Be 0
         Remove-NetLab -Name $lab.Name -Confirm:$false -ErrorAction Stop
     }
+
+    It 'builds the routed example: two bridges, a router, IPv4 and IPv6 across it; without forwarding or the return route it fails' {
+        $text = Get-Content -Raw "$PSScriptRoot/../examples/routed.lab.psd1"
+        $text = $text -replace "'(h1|h2|r1)'", "'${p}`$1'" -replace "'(br1|br2)'", "'${p}`$1'" -replace "'p-", "'${p}"
+        $text = $text -replace "Name       = 'routed'", "Name       = '${p}routed'"
+        $file = Join-Path ([IO.Path]::GetTempPath()) "${p}routed.lab.psd1"
+        Set-Content $file $text
+        try {
+            $lab = New-NetLab $file @O -ErrorAction Stop
+            $h1 = "${p}h1"; $h2 = "${p}h2"; $r1 = "${p}r1"
+            (Get-NetNamespace $r1).IPv4Forwarding | Should -BeTrue
+            (Get-NetNamespace $h1).IPv4Forwarding | Should -BeFalse
+            @(Get-NetNsRoute -Namespace $h1 -Destination default).Gateway | Should -Be @('10.1.0.1', 'fd00:1::1')
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
+            (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
+            (Test-NetNamespaceConnection $h1 fd00:2::2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
+            Set-NetNamespace $r1 -Forwarding Disabled
+            (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse
+            Set-NetNamespace $r1 -Forwarding Enabled
+            Remove-NetNsRoute -Namespace $h2 default -Family IPv4 -Confirm:$false
+            (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse
+            $exported = Join-Path ([IO.Path]::GetTempPath()) "${p}exported.lab.psd1"
+            Export-NetLab -Name $lab.Name -Path $exported
+            Get-Content -Raw $exported | Should -Match 'Forwarding = \$true'
+            Remove-Item $exported
+            Remove-NetLab -Name $lab.Name -Confirm:$false -ErrorAction Stop
+            Test-Path "/run/netns/$r1" | Should -BeFalse
+        } finally {
+            Remove-Item $file -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'refuses a lab route via a gateway no lab subnet holds, naming its place, with nothing created' {
+        $def = @{
+            Name       = "${p}bad"
+            Namespaces = @(@{ Name = "${p}x"; Routes = @(@{ Destination = 'default'; Gateway = '10.62.0.1' }, @{ Destination = '10.63.0.0/16'; Gateway = '10.99.0.1' }) }, "${p}y")
+            Links      = @(@{ Namespace = "${p}x"; Name = 'eth0'; Address = '10.62.0.2/24'; PeerNamespace = "${p}y"; PeerName = 'eth0'; PeerAddress = '10.62.0.1/24' })
+        }
+        New-NetLab -Definition $def @O -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Assert-NetNsError $e 'GatewayUnreachable' 'InvalidArgument'
+        $e[0].Exception.Message | Should -Match ([regex]::Escape('Namespaces[0].Routes[1].Gateway'))
+        Test-Path "/run/netns/${p}x" | Should -BeFalse
+    }
 }

@@ -1,3 +1,4 @@
+using NetNs.Core.Errors;
 using System.Collections.Concurrent;
 using NetNs.Core.Ip;
 using NetNs.Core.Models;
@@ -25,6 +26,24 @@ public sealed class LabInspector
         _ct = context.Cancellation;
     }
 
+    /// <summary>
+    /// The routes added to a namespace (protocol boot, table main) as lab routes: written as the definition wrote them when
+    /// one matches (destination and gateway), so that a lab as built compares equal; any other with its interface and metric.
+    /// </summary>
+    private static List<LabRoute> LiveRoutes(List<NetNsRoute> live, IReadOnlyList<LabRoute> defined)
+    {
+        string Key(string dst, string? gw) => dst + " " + (gw is null ? "" : System.Net.IPAddress.Parse(gw).ToString());
+        var byKey = new Dictionary<string, LabRoute>(StringComparer.Ordinal);
+        foreach (var r in defined)
+        {
+            try { byKey.TryAdd(Key(Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, null, null, null, false).DestinationText, r.Gateway), r); }
+            catch (NetNsException) { /* the definition was checked when it was built */ }
+        }
+        return live.Where(r => r.Protocol == "boot")
+            .Select(r => byKey.TryGetValue(Key(r.Destination, r.Gateway), out var def) ? def : new LabRoute(r.Destination, r.Gateway, r.Interface, (int)r.Metric))
+            .ToList();
+    }
+
     /// <summary>The live lab as a definition.</summary>
     public LabDefinition ReadLive(LabRecord r)
     {
@@ -36,11 +55,16 @@ public sealed class LabInspector
         var nsList = d.Namespaces.Select(n => n.Name).Where(all.Contains).ToList();
         var links = new ConcurrentDictionary<string, List<NetLink>>();
         var addrs = new ConcurrentDictionary<string, List<NetAddress>>();
+        var routes = new ConcurrentDictionary<string, List<LabRoute>>();
+        var routeOps = new Routes.RouteOps(_context);
+        var defined = d.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
         Parallel.ForEach(nsList, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ct }, ns =>
         {
             links[ns] = linkOps.GetLinks(ns);
             addrs[ns] = addressOps.GetAddresses(ns);
+            routes[ns] = LiveRoutes(routeOps.Get(ns), defined[ns].Routes);
         });
+        var forwarding = new ForwardingOps(_context).Read(nsList);
         var bridges = new List<LabBridge>();
         var ports = new Dictionary<string, LabOvsPort>(StringComparer.Ordinal);
         if (d.Bridges.Count > 0)
@@ -93,7 +117,7 @@ public sealed class LabInspector
             foreach (var a in links[ns].Where(x => x.Kind == "veth" && x.Alias == mark && !done.Contains((ns, x.Name))).OrderBy(x => x.Name, StringComparer.Ordinal))
                 Add(ns, a);
         var dhcp = d.Dhcp.Where(s => all.Contains(s.Namespace));
-        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n)), result, dhcp);
+        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n, forwarding[n].IPv4 == true, routes[n])), result, dhcp);
     }
 
     private static LabDatapathType Datapath(string t) => t == "netdev" ? LabDatapathType.Netdev : LabDatapathType.System;
