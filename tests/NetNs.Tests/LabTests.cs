@@ -297,10 +297,10 @@ public class LabPictureAndMatrixTests
         var dot = LabDiagram.ToDot(Split());
         Assert.StartsWith("graph \"vl\" {", dot);
         Assert.Contains("\"ns:a\" [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", label=\"a\\neth0 10.0.0.1/24\"];", dot);
-        Assert.Contains("\"br:br0\" [shape=ellipse, style=filled, fillcolor=\"#dde7f7\", label=\"br0\\n(netdev)\"];", dot);
+        Assert.Contains("\"br:br0\" [shape=ellipse, style=filled, fillcolor=\"#dde7f7\", label=\"br0\\n(netdev)\\n10.0.0.0/24", dot);
         Assert.Contains("\"ns:a\" -- \"br:br0\" [label=\"eth0 : va\\nVLAN 100\", color=\"#1f77b4\"", dot);
         Assert.Contains("\"ns:b\" -- \"br:br0\" [label=\"eth0 : vb\\nVLAN 200\", color=\"#d62728\"", dot);
-        Assert.Contains("\"ns:c\" -- \"ns:d\" [label=\"p0 : p1\", color=\"#555555\"", dot);
+        Assert.Contains("\"ns:c\" -- \"ns:d\" [label=\"p0 : p1\\n10.9.0.0/30\", color=\"#555555\"", dot);
         Assert.Contains("label=\"d\\np1 10.9.0.2/30\"", dot);
     }
 
@@ -310,10 +310,10 @@ public class LabPictureAndMatrixTests
         var mm = LabDiagram.ToMermaid(Split());
         Assert.Contains("flowchart LR\n", mm);
         Assert.Contains("  n0[\"a<br/>eth0 10.0.0.1/24\"]\n", mm);
-        Assert.Contains("  b0([\"br0<br/>(netdev)\"])\n", mm);
+        Assert.Contains("  b0([\"br0<br/>(netdev)<br/>10.0.0.0/24", mm);
         Assert.Contains("  n1 ---|\"eth0 : vb<br/>VLAN 200\"| b0\n", mm);
         Assert.Contains("  linkStyle 1 stroke:#d62728,stroke-width:2px\n", mm);
-        Assert.Contains("  n2 ---|\"p0 : p1\"| n3\n", mm);
+        Assert.Contains("  n2 ---|\"p0 : p1<br/>10.9.0.0/30\"| n3\n", mm);
     }
 
     [Fact]

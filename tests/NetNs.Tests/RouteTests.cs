@@ -430,6 +430,21 @@ public class LabRoutingTests
     }
 
     [Fact]
+    public void Diagrams_draw_routers_as_hexagons_show_subnets_and_list_routes_on_request()
+    {
+        var d = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed);
+        var dot = NetNs.Core.Lab.LabDiagram.ToDot(d);
+        Assert.Contains("\"ns:r1\" [shape=hexagon", dot);
+        Assert.Contains("label=\"r1 (router)\\neth1 10.1.0.1/24", dot);
+        Assert.Contains("label=\"br1\\n(auto)\\n10.1.0.0/24\\nfd01::/64\"", dot);
+        Assert.DoesNotContain("→ default", dot);
+        Assert.Contains("→ default via 10.1.0.1", NetNs.Core.Lab.LabDiagram.ToDot(d, routes: true));
+        var mm = NetNs.Core.Lab.LabDiagram.ToMermaid(d, routes: true);
+        Assert.Contains("  n1{{\"r1 (router)<br/>", mm);
+        Assert.Contains("→ 10.1.0.0/24 via 10.2.0.1", mm);
+    }
+
+    [Fact]
     public void Unknown_route_keys_are_InvalidLabDefinition()
     {
         var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Metric\": 5", "\"Via\": \"x\"", StringComparison.Ordinal)));
