@@ -76,8 +76,15 @@ Describe 'IPv6 on lab links' {
             while (-not (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
             (Test-NetNamespaceConnection $h1 fd00:2::2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
+            $m = @(Test-NetLabConnectivity $lab.Name -ExpectTopology -TimeoutSeconds 1 -Count 1)
+            $m.Count | Should -Be 6
+            @($m | Where-Object Differs) | Should -BeNullOrEmpty
+            @($m | Where-Object Reachable).Count | Should -Be 6
             Set-NetNamespace $r1 -Forwarding Disabled
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse
+            # The definition still says r1 forwards: the matrix flags exactly the cells across the router.
+            $m = @(Test-NetLabConnectivity $lab.Name -ExpectTopology -TimeoutSeconds 1 -Count 1)
+            @($m | Where-Object Differs | ForEach-Object { "$($_.Source)->$($_.Address)" } | Sort-Object) | Should -Be @("$h1->10.2.0.2", "$h2->10.1.0.2")
             Set-NetNamespace $r1 -Forwarding Enabled
             Remove-NetNsRoute -Namespace $h2 default -Family IPv4 -Confirm:$false
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse

@@ -445,6 +445,25 @@ public class LabRoutingTests
     }
 
     [Fact]
+    public void The_matrix_expectation_follows_routes_forwarding_and_the_return_path()
+    {
+        var d = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed);
+        var e = NetNs.Core.Lab.LabConnectivity.Expectation(d);
+        Assert.True(e("h1", IPAddress.Parse("10.2.0.2")));   // via r1, back by h2's route to 10.1.0.0/24
+        Assert.True(e("h2", IPAddress.Parse("10.1.0.2")));
+        Assert.True(e("h1", IPAddress.Parse("10.2.0.1")));   // r1's far address: its own, no forwarding needed
+        Assert.True(e("r1", IPAddress.Parse("10.2.0.2")));
+
+        var noForwarding = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Forwarding\": true", "\"Forwarding\": false", StringComparison.Ordinal));
+        Assert.False(NetNs.Core.Lab.LabConnectivity.Expectation(noForwarding)("h1", IPAddress.Parse("10.2.0.2")));
+        Assert.True(NetNs.Core.Lab.LabConnectivity.Expectation(noForwarding)("h1", IPAddress.Parse("10.2.0.1")));
+
+        var noReturn = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Destination\": \"10.1.0.0/24\", \"Gateway\": \"10.2.0.1\", \"Metric\": 5", "\"Destination\": \"10.3.0.0/24\", \"Gateway\": \"10.2.0.1\"", StringComparison.Ordinal));
+        Assert.False(NetNs.Core.Lab.LabConnectivity.Expectation(noReturn)("h1", IPAddress.Parse("10.2.0.2")));
+        Assert.False(NetNs.Core.Lab.LabConnectivity.Expectation(noReturn)("h2", IPAddress.Parse("10.1.0.2")));
+    }
+
+    [Fact]
     public void Unknown_route_keys_are_InvalidLabDefinition()
     {
         var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Metric\": 5", "\"Via\": \"x\"", StringComparison.Ordinal)));

@@ -8,7 +8,8 @@ namespace NetNs.Commands.Lab;
 /// <summary>
 /// <para type="synopsis">Pings every IPv4 address of a lab from every other namespace of it, in parallel (bounded), and reports who reaches whom.</para>
 /// <para type="description">Each cell runs iputils 'ping -c COUNT -W TIMEOUT' through 'ip netns exec'. With -ExpectTopology the
-/// expected outcome is derived from the definition (veth peers, bridge ports on the same VLAN, same subnet); with -Expected
+/// expected outcome is derived from the definition (segments: veth peers, bridge ports on the same VLAN; then subnets, routes,
+/// forwarding and the return path); with -Expected
 /// it comes from objects with Source, Destination or Address, and Reachable (or Expected) properties, e.g. a previous run.
 /// Cells whose outcome differs from the expectation have Differs = $true; a warning counts them, and -DifferentOnly
 /// returns only those. Timeouts are in seconds. Errors: LabNotFound (ObjectNotFound).</para>
