@@ -77,9 +77,9 @@ Describe 'IPv6 on lab links' {
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
             (Test-NetNamespaceConnection $h1 fd00:2::2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
             $m = @(Test-NetLabConnectivity $lab.Name -ExpectTopology -TimeoutSeconds 1 -Count 1)
-            $m.Count | Should -Be 6
+            $m.Count | Should -Be 8
             @($m | Where-Object Differs) | Should -BeNullOrEmpty
-            @($m | Where-Object Reachable).Count | Should -Be 6
+            @($m | Where-Object Reachable).Count | Should -Be 8
             Set-NetNamespace $r1 -Forwarding Disabled
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse
             # The definition still says r1 forwards: the matrix flags exactly the cells across the router.
