@@ -99,6 +99,21 @@ Describe 'Disable-NetNamespaceNat' {
         Assert-NetNsError $e 'NatNotFound' 'ObjectNotFound'
     }
 
+    It 'Remove-NetNamespace takes the NAT of the namespace with it' {
+        $x = New-TestName 'nx'
+        New-NetNamespace $x -ErrorAction Stop | Out-Null
+        try {
+            $nat = Enable-NetNamespaceNat $x -ErrorAction Stop
+            Remove-NetNamespace $x -Force -Confirm:$false -ErrorAction Stop
+            @(Get-NetNamespaceNat).Namespace | Should -Not -Contain $x
+            & ip link show dev $nat.HostInterface 2>$null | Should -BeNullOrEmpty
+            & nft list table ip netns_ps_nat 2>$null | Should -BeNullOrEmpty
+            (Get-Content /proc/sys/net/ipv4/ip_forward).Trim() | Should -Be $forwardBefore
+        } finally {
+            Remove-TestNamespace $x
+        }
+    }
+
     It 'never takes over a table of that name it did not create' {
         "table ip netns_ps_nat {`n chain c {`n }`n}`n" | & nft -f -
         try {

@@ -151,6 +151,12 @@ internal sealed class NatOps : KernelOps
         Undo(record);
     }
 
+    /// <summary>Removes the NAT of <paramref name="namespace"/> when it has one (Remove-NetNamespace does, before the namespace goes).</summary>
+    public void DisableIfAny(string @namespace)
+    {
+        if (Records().FirstOrDefault(r => r.Namespace == @namespace) is { } record) Undo(record);
+    }
+
     private void Undo(Record record)
     {
         var errors = new List<Exception>();
