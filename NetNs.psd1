@@ -31,8 +31,15 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('Linux', 'network', 'netns', 'namespace', 'veth', 'OpenvSwitch', 'OVS', 'VLAN', 'DHCP', 'lab', 'PSEdition_Core')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('Linux', 'PSEdition_Core', 'network', 'netns', 'namespace', 'veth', 'OpenvSwitch', 'OVS', 'VLAN', 'DHCP', 'lab')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # The release notes of this version; CHANGELOG.md (shipped beside it in the repository) has every version.
+            ReleaseNotes = @'
+0.1.0: the first release. Cmdlets for network namespaces, veth pairs, links and addresses (in process over rtnetlink),
+Open vSwitch bridges, ports and 802.1Q VLANs (over OVSDB JSON-RPC), DHCP servers and clients (dnsmasq, dhclient),
+commands and shells inside namespaces, and labs: definitions built all-or-nothing, compared, drawn, tested and swept.
+Offline help with examples that run as written. Installable with Install-PSResource from a NuGet package.
+'@
         }
     }
 }

@@ -16,7 +16,13 @@ if [ "$op" = build ]; then
     ip -n "$p$i" link set eth0 up
     ip -n "$p$i" address add "10.0.$((i / 250)).$((i % 250 + 1))/16" dev eth0
   done
-  ip netns exec "${p}1" ping -c 1 -W 2 "10.0.$((n / 250)).$((n % 250 + 1))" > /dev/null
+  # Build ends when host 1 reaches host N: one ping a second until it answers; prints 'retries=K' (K failed pings).
+  retries=0
+  until ip netns exec "${p}1" ping -c 1 -W 1 "10.0.$((n / 250)).$((n % 250 + 1))" > /dev/null; do
+    retries=$((retries + 1))
+    if (( retries >= 120 )); then echo "host 1 did not reach host $n" >&2; exit 1; fi
+  done
+  echo "retries=$retries"
 else
   for i in $(seq 1 "$n"); do
     ovs del-port "${p}br" "v$p$i"

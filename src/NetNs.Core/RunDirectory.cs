@@ -9,7 +9,7 @@ namespace NetNs.Core;
 /// the DHCP servers and clients it starts. Directories are mode 0700 and files 0600, owned by root. A symbolic
 /// link planted where NetNs writes is refused (ErrorId <c>UnsafeRunPath</c>, PermissionDenied), never followed.
 /// </summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
     /// <summary>Mode of every directory NetNs creates here (0700).</summary>
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -232,3 +232,48 @@ public class KernelOpsTests
         Assert.Equal("LOWERLAYERDOWN", (up with { OperState = 3 }).OperStateName);
     }
 }
+
+/// <summary>The kernel part of labs through the fake kernel.</summary>
+public class LabKernelTests
+{
+    [Fact]
+    public void Lab_links_go_up_with_their_mark_and_addresses_in_each_namespace_and_failures_name_the_link()
+    {
+        var k = new FakeKernel().WithNamespace("h1").WithNamespace("h2");
+        k.AddVethPair(k.Get("h1"), "e1", k.Get("h2"), "e2");
+        var ctx = Fakes.Context(kernel: k);
+        Core.Lab.LabNetlink.Apply(ctx, new[]
+        {
+            ("h1", (IReadOnlyList<Core.Lab.LabLinkSetup>)new[] { new Core.Lab.LabLinkSetup("lo", "netns-lab:t", Array.Empty<string>()), new Core.Lab.LabLinkSetup("e1", "netns-lab:t", new[] { "10.0.0.1/24" }) }),
+            ("h2", (IReadOnlyList<Core.Lab.LabLinkSetup>)new[] { new Core.Lab.LabLinkSetup("e2", "netns-lab:t", new[] { "10.0.0.2/24" }) }),
+        });
+        var l = new LinkOps(ctx).GetLink("h1", "e1");
+        Assert.True(l.IsUp);
+        Assert.Equal("netns-lab:t", l.Alias);
+        Assert.Equal("10.0.0.2/24", Assert.Single(new AddressOps(ctx).GetAddresses("h2")).Cidr);
+        Assert.Equal(new[] { "e1" }, Core.Lab.LabNetlink.ExistingLinks(ctx, "h1", new[] { "e1", "gone" }));
+        var ex = Assert.Throws<NetNsException>(() => Core.Lab.LabNetlink.Apply(ctx, new[] { ("h2", (IReadOnlyList<Core.Lab.LabLinkSetup>)new[] { new Core.Lab.LabLinkSetup("zz", null, Array.Empty<string>()) }) }));
+        Assert.Equal("LabBuildFailed", ex.ErrorId);
+        Assert.Equal("h2/zz", ex.Target);
+        Assert.Empty(Core.Lab.LabNetlink.RemoveNamespaces(ctx, new[] { "h1", "h1" }));
+        Assert.False(k.NamespaceExists("h1"));
+    }
+
+    [Fact]
+    public void Lab_namespaces_and_pairs_are_created_in_process_and_a_failure_names_the_pair()
+    {
+        var k = new FakeKernel();
+        var trace = new List<string>();
+        var ctx = Fakes.Context(kernel: k, trace: trace);
+        var d = Core.Lab.LabDefinitionReader.FromJson("""
+            {"Name":"t","Namespaces":["h1","h2"],"Links":[{"Namespace":"h1","Name":"e1","PeerNamespace":"h2","PeerName":"e2","Mtu":1400}]}
+            """, "t");
+        Core.Lab.LabNetlink.CreateRoot(ctx, d, "");
+        Assert.Equal(new[] { "netns add h1", "netns add h2", "root: veth add e1@h1 e2@h2 mtu 1400" }, k.Calls);
+        Assert.StartsWith("ip -batch -", Assert.Single(trace));
+        Assert.EndsWith("(in process: unshare, bind mount, rtnetlink)", trace[0]);
+        var again = Assert.Throws<NetNsException>(() => Core.Lab.LabNetlink.CreateRoot(ctx, d, ""));
+        Assert.Equal("LabBuildFailed", again.ErrorId);
+        Assert.Equal(NetNsErrorCategory.ResourceExists, again.Category);
+    }
+}

@@ -10,7 +10,7 @@ namespace NetNs.Core.Dhcp;
 /// directory, so it never reads /etc/dhcp/dhclient.conf nor runs /sbin/dhclient-script (which would rewrite
 /// /etc/resolv.conf).
 /// </summary>
-public static class DhclientCommands
+internal static class DhclientCommands
 {
     /// <summary>The program name.</summary>
     public const string Dhclient = "dhclient";

@@ -17,18 +17,9 @@ internal sealed class DhcpClientManager
 {
     private const string StateFileName = "client.json";
     private readonly Context.NetNsContext _context;
-    private readonly IToolRunner _runner;
-    private readonly Kernel.IKernel _kernel;
-    private readonly CancellationToken _ct;
 
     /// <summary>Creates a manager over the context's runner (its command lines reach -Verbose), kernel seam and cancellation.</summary>
-    public DhcpClientManager(Context.NetNsContext context)
-    {
-        _context = context;
-        _runner = context.Runner;
-        _kernel = context.Kernel;
-        _ct = context.Cancellation;
-    }
+    public DhcpClientManager(Context.NetNsContext context) => _context = context;
 
     /// <summary>The folder holding one state directory per client.</summary>
     public static string ClientsDirectory => RunDirectory.PathOf("dhclient");
@@ -80,7 +71,7 @@ internal sealed class DhcpClientManager
         if (timeoutSeconds < 1 || timeoutSeconds > 3600)
             throw new NetNsException("InvalidTimeout", NetNsErrorCategory.InvalidArgument, $"-TimeoutSeconds {timeoutSeconds} is out of range: use 1 to 3600 seconds.", timeoutSeconds);
         if (!checkKernel) return;
-        KernelOps.Require(_kernel, @namespace, "Namespace");
+        KernelOps.Require(_context.Kernel, @namespace, "Namespace");
         if (!new LinkOps(_context).Exists(@namespace, @interface)) throw KernelOps.LinkNotFound(new LinkId(@namespace, @interface));
         var existing = ReadClient(FilesOf(@namespace, @interface));
         if (existing is not null && existing.Running)
@@ -109,14 +100,14 @@ internal sealed class DhcpClientManager
             RunDirectory.WriteFile(f.Leases, string.Empty);
             var cmd = DhclientCommands.Request(@namespace, @interface, f.Conf, f.Script, f.Leases, f.Pid);
             ToolResult r;
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct))
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_context.Cancellation))
             {
                 cts.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds + 10));
                 try
                 {
-                    r = _runner.Run(cmd, cts.Token);
+                    r = _context.Runner.Run(cmd, cts.Token);
                 }
-                catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (!_context.Cancellation.IsCancellationRequested)
                 {
                     throw Timeout(@namespace, @interface, timeoutSeconds);
                 }
@@ -182,10 +173,10 @@ internal sealed class DhcpClientManager
         try
         {
             ToolResult r;
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct))
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_context.Cancellation))
             {
                 cts.CancelAfter(TimeSpan.FromSeconds(15));
-                r = _runner.Run(DhclientCommands.Release(@namespace, @interface, f.Conf, f.Script, f.Leases, f.Pid), cts.Token);
+                r = _context.Runner.Run(DhclientCommands.Release(@namespace, @interface, f.Conf, f.Script, f.Leases, f.Pid), cts.Token);
             }
             r.ThrowIfFailed("DhcpReleaseFailed", new LinkId(@namespace, @interface).Target,
                 $"dhclient could not release the lease on interface '{@interface}' in {LinkId.Describe(@namespace)}");

@@ -5,7 +5,7 @@ using NetNs.Core.Models;
 namespace NetNs.Core.Dhcp;
 
 /// <summary>Parsers for the lease files of dnsmasq and dhclient.</summary>
-public static class DhcpLeaseParser
+internal static class DhcpLeaseParser
 {
     /// <summary>
     /// Parses a dnsmasq lease file: one lease per line, <c>EXPIRY MAC IP HOSTNAME CLIENTID</c>, where EXPIRY is a

@@ -18,18 +18,9 @@ internal sealed class DhcpServerManager
 {
     private const string StateFileName = "server.json";
     private readonly Context.NetNsContext _context;
-    private readonly IToolRunner _runner;
-    private readonly Kernel.IKernel _kernel;
-    private readonly CancellationToken _ct;
 
     /// <summary>Creates a manager over the context's runner (its command lines reach -Verbose), kernel seam and cancellation.</summary>
-    public DhcpServerManager(Context.NetNsContext context)
-    {
-        _context = context;
-        _runner = context.Runner;
-        _kernel = context.Kernel;
-        _ct = context.Cancellation;
-    }
+    public DhcpServerManager(Context.NetNsContext context) => _context = context;
 
     /// <summary>The folder holding one state directory per server.</summary>
     public static string ServersDirectory => RunDirectory.PathOf("dhcp");
@@ -72,7 +63,7 @@ internal sealed class DhcpServerManager
         var netmask = "255.255.255.0";
         if (checkKernel)
         {
-            KernelOps.Require(_kernel, @namespace, "Namespace");
+            KernelOps.Require(_context.Kernel, @namespace, "Namespace");
             var v4 = new AddressOps(_context).GetAddresses(@namespace, @interface).Where(a => a.Family == "IPv4").ToList();
             if (v4.Count == 0)
                 throw new NetNsException("NoIPv4Address", NetNsErrorCategory.InvalidArgument,
@@ -124,7 +115,7 @@ internal sealed class DhcpServerManager
             RunDirectory.WriteFile(s.LeaseFile, string.Empty);
             RunDirectory.WriteFile(s.LogFile, string.Empty);
             RunDirectory.RemoveFile(s.PidFile);
-            var r = _runner.Run(DnsmasqCommands.Start(s), _ct);
+            var r = _context.Runner.Run(DnsmasqCommands.Start(s), _context.Cancellation);
             if (!r.Succeeded)
             {
                 var err = r.StandardError.Trim();

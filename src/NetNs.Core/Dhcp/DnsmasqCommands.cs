@@ -17,7 +17,7 @@ namespace NetNs.Core.Dhcp;
 /// <param name="PidFile">--pid-file.</param>
 /// <param name="LeaseFile">--dhcp-leasefile.</param>
 /// <param name="LogFile">--log-facility (a file).</param>
-public sealed record DnsmasqSettings(string Namespace, string Interface, string RangeStart, string RangeEnd, string Netmask, TimeSpan LeaseTime,
+internal sealed record DnsmasqSettings(string Namespace, string Interface, string RangeStart, string RangeEnd, string Netmask, TimeSpan LeaseTime,
     string? Router, IReadOnlyList<string> DnsServer, IReadOnlyList<KeyValuePair<string, string>> StaticLease,
     string PidFile, string LeaseFile, string LogFile);
 
@@ -27,7 +27,7 @@ public sealed record DnsmasqSettings(string Namespace, string Interface, string 
 /// resolv files), serves no DNS (<c>--port=0</c>), binds only to its interface, and daemonises with its own pid,
 /// lease and log files; startup errors are reported on stderr with a non-zero exit before it detaches.
 /// </summary>
-public static class DnsmasqCommands
+internal static class DnsmasqCommands
 {
     /// <summary>The program name.</summary>
     public const string Dnsmasq = "dnsmasq";

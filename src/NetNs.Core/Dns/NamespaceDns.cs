@@ -32,7 +32,7 @@ public sealed class NamespaceDnsConfig
 }
 
 /// <summary>Reads and writes /etc/netns/NAME/resolv.conf (resolv.conf(5)); never follows a symlink.</summary>
-public static class NamespaceDns
+internal static class NamespaceDns
 {
     /// <summary>Directory of per-namespace configuration files (ip-netns(8)).</summary>
     public const string EtcNetns = "/etc/netns";

@@ -1,7 +1,7 @@
 namespace NetNs.Core.Errors;
 
 /// <summary>Classifies the standard error of <c>ip</c>, <c>ovs-vsctl</c> and friends.</summary>
-public static class KernelErrors
+internal static class KernelErrors
 {
     /// <summary>The ErrorId <paramref name="ids"/> gives <paramref name="category"/>, else <paramref name="fallbackId"/>.</summary>
     public static string IdFor(NetNsErrorCategory category, string fallbackId, IEnumerable<(NetNsErrorCategory Category, string ErrorId)> ids)

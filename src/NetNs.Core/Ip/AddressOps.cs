@@ -57,19 +57,13 @@ internal sealed class AddressOps : KernelOps
         var noDad = skipDad && ip.AddressFamily == AddressFamily.InterNetworkV6;
         var cmd = IpCommands.AddressAdd(@namespace, name, normal, noDad);
         var id = new LinkId(@namespace, name);
-        Announce(cmd);
-        try
+        Send(@namespace, cmd, h =>
         {
-            using var h = Kernel.At(@namespace);
             h.AddAddress(name, normal, noDad);
             if (ip.AddressFamily == AddressFamily.InterNetworkV6 && !noDad) AddressDad.Wait(h, id, ip, prefix, AddressDad.DefaultTimeout, Context.Cancellation);
-        }
-        catch (RtnlException ex)
-        {
-            if (ex.Errno == 19) throw LinkNotFound(id);
-            throw KernelErrors.Refused(ex, cmd, "AddAddressFailed", id.Target, $"Cannot add address {normal} to link '{name}' in {id.Where}",
-                (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
-        }
+        }, ex => ex.Errno == 19 ? LinkNotFound(id)
+            : KernelErrors.Refused(ex, cmd, "AddAddressFailed", id.Target, $"Cannot add address {normal} to link '{name}' in {id.Where}",
+                (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound")));
         return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, RtnlMessages.ScopeName(RtnlMessages.DefaultScope(ip)));
     }
 
@@ -80,18 +74,11 @@ internal sealed class AddressOps : KernelOps
         var normal = ip + "/" + prefix;
         var cmd = IpCommands.AddressDelete(@namespace, name, normal);
         var id = new LinkId(@namespace, name);
-        Announce(cmd);
-        try
+        Send(@namespace, cmd, h => h.DeleteAddress(name, normal), ex => ex.Errno switch
         {
-            using var h = Kernel.At(@namespace);
-            h.DeleteAddress(name, normal);
-        }
-        catch (RtnlException ex)
-        {
-            if (ex.Errno == 19) throw LinkNotFound(id);
-            if (ex.Errno == 99)
-                throw new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{name}' in {id.Where} has no address {normal}.", id.Target);
-            throw KernelErrors.Refused(ex, cmd, "RemoveAddressFailed", id.Target, $"Cannot remove address {normal} from link '{name}'", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
-        }
+            19 => LinkNotFound(id),
+            99 => new NetNsException("AddressNotFound", NetNsErrorCategory.ObjectNotFound, $"Link '{name}' in {id.Where} has no address {normal}.", id.Target),
+            _ => KernelErrors.Refused(ex, cmd, "RemoveAddressFailed", id.Target, $"Cannot remove address {normal} from link '{name}'", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound")),
+        });
     }
 }

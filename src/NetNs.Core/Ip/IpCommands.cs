@@ -7,7 +7,7 @@ namespace NetNs.Core.Ip;
 /// Builds argv for iproute2's <c>ip</c> (ip-link(8), ip-address(8), ip-netns(8)). The namespace
 /// argument "" means the root namespace; any other value adds <c>-n NAME</c>.
 /// </summary>
-public static class IpCommands
+internal static class IpCommands
 {
     /// <summary>The program name.</summary>
     public const string Ip = "ip";

@@ -24,6 +24,24 @@ internal abstract class KernelOps
     /// <summary>Writes the equivalent command line of an in-process rtnetlink request to the trace.</summary>
     protected void Announce(ToolCommand equivalent, string how = InProcess.Rtnetlink) => Context.Trace(InProcess.Line(equivalent, how));
 
+    /// <summary>
+    /// Makes one change in process: announces <paramref name="equivalent"/>, sends <paramref name="request"/> through a
+    /// handle on <paramref name="namespace"/>, and turns a refusal into the error <paramref name="refused"/> makes.
+    /// </summary>
+    protected void Send(string @namespace, ToolCommand equivalent, Action<IKernelHandle> request, Func<Netlink.RtnlException, NetNsException> refused)
+    {
+        Announce(equivalent);
+        try
+        {
+            using var h = Kernel.At(@namespace);
+            request(h);
+        }
+        catch (Netlink.RtnlException ex)
+        {
+            throw refused(ex);
+        }
+    }
+
     /// <summary>Throws <c>NamespaceNotFound</c> (ObjectNotFound) unless <paramref name="namespace"/> is "" or exists.</summary>
     public void RequireNamespace(string @namespace, string parameter = "Namespace") => Require(Kernel, @namespace, parameter);
 

@@ -149,34 +149,17 @@ internal sealed class LinkOps : KernelOps
     public void SetLink(string @namespace, string name, bool? up, int? mtu, string? mac, string? newName, string? alias = null)
     {
         var cmd = IpCommands.LinkSet(@namespace, name, up, mtu, mac, newName, alias);
-        Announce(cmd);
         var macBytes = mac is null ? null : Convert.FromHexString(mac.Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal));
-        try
-        {
-            using var h = Kernel.At(@namespace);
-            h.SetLink(name, up, mtu, macBytes, newName, alias);
-        }
-        catch (RtnlException ex)
-        {
-            throw KernelErrors.Refused(ex, cmd, "SetLinkFailed", new LinkId(@namespace, name).Target, $"Cannot change link '{name}' in {LinkId.Describe(@namespace)}",
-                (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists"));
-        }
+        Send(@namespace, cmd, h => h.SetLink(name, up, mtu, macBytes, newName, alias), ex => KernelErrors.Refused(ex, cmd, "SetLinkFailed",
+            new LinkId(@namespace, name).Target, $"Cannot change link '{name}' in {LinkId.Describe(@namespace)}",
+            (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"), (NetNsErrorCategory.ResourceExists, "LinkExists")));
     }
 
     /// <summary>Deletes a link (RTM_DELLINK); for a veth, both ends go.</summary>
     public void RemoveLink(string @namespace, string name)
     {
         var cmd = IpCommands.LinkDelete(@namespace, name);
-        Announce(cmd);
-        try
-        {
-            using var h = Kernel.At(@namespace);
-            h.DeleteLink(name);
-        }
-        catch (RtnlException ex)
-        {
-            throw KernelErrors.Refused(ex, cmd, "RemoveLinkFailed", new LinkId(@namespace, name).Target, $"Cannot remove link '{name}' from {LinkId.Describe(@namespace)}",
-                (NetNsErrorCategory.ObjectNotFound, "LinkNotFound"));
-        }
+        Send(@namespace, cmd, h => h.DeleteLink(name), ex => KernelErrors.Refused(ex, cmd, "RemoveLinkFailed", new LinkId(@namespace, name).Target,
+            $"Cannot remove link '{name}' from {LinkId.Describe(@namespace)}", (NetNsErrorCategory.ObjectNotFound, "LinkNotFound")));
     }
 }

@@ -5,7 +5,7 @@ using NetNs.Core.Models;
 namespace NetNs.Core.Ip;
 
 /// <summary>Parses the summary that iputils <c>ping -q</c> prints.</summary>
-public static partial class PingParser
+internal static partial class PingParser
 {
     /// <summary>Builds a <see cref="PingResult"/> from ping's stdout and stderr.</summary>
     public static PingResult Parse(string @namespace, string target, int count, string stdout, string stderr)

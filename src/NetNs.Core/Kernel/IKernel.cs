@@ -37,6 +37,13 @@ internal interface IKernel
     /// </summary>
     Dictionary<string, string?[]> ReadSysctls(IReadOnlyCollection<string> namespaces, IReadOnlyList<string> keys);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> for each item with a handle on the item's namespace, for many namespaces at the cost
+    /// of few (production: one thread visiting each namespace in turn). Goes on after a failure; returns the items that
+    /// failed with their exception (entering a namespace fails with <c>NamespaceNotFound</c> or <c>SetnsFailed</c>).
+    /// </summary>
+    List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work);
+
     /// <summary>Opens a handle on <paramref name="namespace"/> ("" = root).</summary>
     /// <exception cref="Errors.NetNsException"><c>NamespaceNotFound</c> or <c>SetnsFailed</c>.</exception>
     IKernelHandle At(string @namespace);
@@ -95,6 +102,9 @@ internal interface IKernelHandle : IDisposable
 
     /// <summary>Reads a sysctl of this namespace (e.g. net.ipv4.ip_forward), trimmed; null when it cannot be read.</summary>
     string? ReadSysctl(string key);
+
+    /// <summary>Sets addrgenmode none on link <paramref name="name"/> (IFLA_INET6_ADDR_GEN_MODE): no IPv6 link-local address when it goes up.</summary>
+    void SetAddrGenModeNone(string name);
 
     /// <summary>Writes a sysctl of this namespace.</summary>
     /// <exception cref="Errors.NetNsException"><c>SetSysctlFailed</c>.</exception>

@@ -33,6 +33,14 @@ internal sealed class RtnlKernel : IKernel
     public Dictionary<string, string?[]> ReadSysctls(IReadOnlyCollection<string> namespaces, IReadOnlyList<string> keys) => NamespaceSysctl.ReadEach(namespaces, keys);
 
     /// <inheritdoc />
+    public List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work) =>
+        NetnsThread.RunEach(items, namespaceOf, item =>
+        {
+            using var h = new RtnlHandle(namespaceOf(item) ?? string.Empty, RtnlSocket.Open());
+            work(item, h);
+        });
+
+    /// <inheritdoc />
     public IKernelHandle At(string @namespace) => new RtnlHandle(@namespace, NetnsThread.Run(@namespace, RtnlSocket.Open));
 }
 
@@ -104,6 +112,8 @@ internal sealed class RtnlHandle : IKernelHandle
 
     public List<KernelRoute> Routes(System.Net.Sockets.AddressFamily? family) =>
         _s.Dump(RtnlMessages.GetRoutes(_s.NextSeq(), family), RtnlMessages.RtmNewRoute).Select(m => RtnlMessages.ParseRoute(m)).OfType<KernelRoute>().ToList();
+
+    public void SetAddrGenModeNone(string name) => _s.Request(RtnlMessages.SetAddrGenMode(_s.NextSeq(), name));
 
     public void AddRoute(Routes.RouteSpec route) => _s.Request(RtnlMessages.NewRoute(_s.NextSeq(), route, route.Interface is null ? null : IndexOf(route.Interface)));
 

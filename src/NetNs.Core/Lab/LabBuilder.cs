@@ -8,7 +8,7 @@ using NetNs.Core.Process;
 namespace NetNs.Core.Lab;
 
 /// <summary>Where a lab's Open vSwitch lives and how the builder runs.</summary>
-public sealed class LabOptions
+internal sealed class LabOptions
 {
     /// <summary>The ovsdb socket path; null for the system database.</summary>
     public string? OvsSocket { get; init; }
@@ -21,8 +21,8 @@ public sealed class LabOptions
 }
 
 /// <summary>
-/// Builds, reads and removes labs with batched work: one <c>ip -batch</c> in the root namespace (namespaces and veth
-/// pairs), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
+/// Builds, reads and removes labs with batched work: the namespaces and veth pairs in process (what one
+/// <c>ip -batch</c> in the root namespace does, <see cref="LabNetlink.CreateRoot"/>), the per-namespace changes as rtnetlink requests from one thread entering each namespace (<see cref="LabNetlink"/>),
 /// one <c>ovs-vsctl</c> transaction (concurrently), and checksum offload through ioctls; its DHCP servers through the
 /// context's DHCP service. Building is all-or-nothing: checks first, a record (State Building, creator pid)
 /// before the first change, and on any failure everything built so far is removed and one <c>LabBuildFailed</c>
@@ -30,7 +30,7 @@ public sealed class LabOptions
 /// <c>LabBuildFailed</c>, <c>LabRemoveFailed</c> (InvalidResult or the tool's category)), plus those of
 /// <see cref="LabValidator"/>.
 /// </summary>
-public sealed class LabBuilder
+internal sealed class LabBuilder
 {
     private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
@@ -99,8 +99,7 @@ public sealed class LabBuilder
         LabStore.Save(record);
         try
         {
-            var rootLines = LabCommands.RootBatchLines(d, o.SwitchNamespace);
-            RunBatch("", rootLines);
+            LabNetlink.CreateRoot(_context, d, o.SwitchNamespace);
             Task? ovs = null;
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
                 ovs = Task.Run(() => Run(ovsCmd).ThrowIfFailed("LabBuildFailed", d.Bridges[0].Name, $"Cannot create the bridges and ports of lab '{d.Name}' in Open vSwitch"), _ct);
@@ -108,7 +107,7 @@ public sealed class LabBuilder
             var work = new List<(string, IReadOnlyList<LabLinkSetup>)>();
             if (o.SwitchNamespace.Length > 0 && LabCommands.SwitchSetups(d) is { Count: > 0 } sw) work.Add((o.SwitchNamespace, sw));
             work.AddRange(d.Namespaces.Select(n => (n.Name, (IReadOnlyList<LabLinkSetup>)LabCommands.NamespaceSetups(d, n.Name))));
-            try { LabNetlink.Apply(work); }
+            try { LabNetlink.Apply(_context, work); }
             catch (NetNsException ex) { failures.Add(ex); }
             if (o.DisableChecksumOffload)
             {
@@ -143,17 +142,6 @@ public sealed class LabBuilder
             throw new NetNsException("LabBuildFailed", ne.Category,
                 $"Lab '{d.Name}' was not built: {ne.Message} Everything created so far was removed.", ne.Target ?? d.Name, ne);
         }
-    }
-
-    private void RunBatch(string @namespace, List<(string Line, string Target)> lines)
-    {
-        if (lines.Count == 0) return;
-        var cmd = LabCommands.Batch(@namespace, lines.Select(l => l.Line));
-        var r = Run(cmd);
-        if (r.Succeeded) return;
-        var target = LabCommands.FailedTarget(r.StandardError, lines) ?? LinkId.Describe(@namespace);
-        var first = r.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit status {r.ExitCode}";
-        throw new NetNsException("LabBuildFailed", Errors.KernelErrors.Classify(r.StandardError), $"Cannot create {target}: {first}", target);
     }
 
     /// <summary>The summary object of a record.</summary>
@@ -251,7 +239,7 @@ public sealed class LabBuilder
     {
         // Cheap probe first (no process): which ends still exist at all.
         List<string> present;
-        try { present = LabNetlink.ExistingLinks(switchNamespace, ends); }
+        try { present = LabNetlink.ExistingLinks(_context, switchNamespace, ends); }
         catch (NetNsException) { return new List<string>(); }
         if (present.Count == 0 || mark is null) return present;
         try { return SwitchLinks(switchNamespace, "LabRemoveFailed").Where(l => ends.Contains(l.Name) && l.Alias == mark).Select(l => l.Name).ToList(); }

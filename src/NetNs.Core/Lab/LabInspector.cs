@@ -12,7 +12,7 @@ namespace NetNs.Core.Lab;
 /// addresses), its bridges and ports in Open vSwitch (datapath, tag, trunks). Order follows the lab's record, so
 /// export, remove, build, export gives the same file.
 /// </summary>
-public sealed class LabInspector
+internal sealed class LabInspector
 {
     private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;
@@ -146,7 +146,7 @@ public sealed class LabInspector
 }
 
 /// <summary>Compares a definition with the live lab (Compare-NetLab).</summary>
-public static class LabComparer
+internal static class LabComparer
 {
     /// <summary>Every difference: objects missing from the live lab, extra objects, and properties that differ.</summary>
     public static List<NetLabDifference> Compare(LabDefinition defined, LabDefinition live)

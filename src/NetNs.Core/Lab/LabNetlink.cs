@@ -1,7 +1,6 @@
 using NetNs.Core.Errors;
 using NetNs.Core.Ip;
 using NetNs.Core.Netlink;
-using NetNs.Core.Native;
 
 namespace NetNs.Core.Lab;
 
@@ -9,24 +8,49 @@ namespace NetNs.Core.Lab;
 public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses);
 
 /// <summary>
-/// Applies the per-namespace part of a lab (links up with their owner-mark alias, addresses; links without an IPv6
-/// address get addrgenmode none first, IPv6 addresses are added nodad) through rtnetlink
-/// (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR with IFA_LOCAL/IFA_ADDRESS, built by the shared
-/// <see cref="RtnlMessages"/> and sent through <see cref="RtnlSocket"/>) from one thread that
-/// enters each namespace with setns(2): the same requests <c>ip -n NS -batch -</c> sends, without starting one
-/// process per namespace. Kernel errors come back with their extended-ack text. ErrorId <c>LabBuildFailed</c>
-/// with the kernel's category, naming the link or address.
+/// The kernel part of labs through the context's kernel seam. Applies the per-namespace part of a lab (links up with
+/// their owner-mark alias, addresses; a link without an IPv6 address gets addrgenmode none before it goes up, IPv6
+/// addresses are added nodad) through rtnetlink (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR
+/// with IFA_LOCAL/IFA_ADDRESS) from one thread that enters each namespace in turn (<see cref="Kernel.IKernel.InEach"/>):
+/// the same requests <c>ip -n NS -batch -</c> sends, without starting one process per namespace. Kernel errors come back
+/// with their extended-ack text. ErrorId <c>LabBuildFailed</c> with the kernel's category, naming the link or address.
+/// Also deletes a lab's links and namespaces, and probes which links are left.
 /// </summary>
 internal static class LabNetlink
 {
     /// <summary>
+    /// Creates a lab's namespaces and veth pairs (each end directly in its namespace) and, when the switch is in the root
+    /// namespace, brings the bridge-port ends up with the lab's mark: what the <c>ip -batch -</c> of
+    /// <see cref="LabCommands.RootBatch"/> does, in process (the namespaces as <c>ip netns add</c> makes them, one
+    /// RTM_NEWLINK per pair from the root namespace), announced as that command line. Stops at the first failure:
+    /// <c>LabBuildFailed</c> with the kernel's category, naming the object.
+    /// </summary>
+    public static void CreateRoot(Context.NetNsContext context, LabDefinition d, string switchNamespace)
+    {
+        if (LabCommands.RootBatchLines(d, switchNamespace).Count == 0) return;
+        context.Trace(Process.InProcess.Line(LabCommands.RootBatch(d, switchNamespace), Process.InProcess.NetnsAdd + ", " + Process.InProcess.Rtnetlink));
+        foreach (var n in d.Namespaces)
+        {
+            try { context.Kernel.CreateNamespace(n.Name); }
+            catch (NetNsException ex) { throw new NetNsException("LabBuildFailed", ex.Category, ex.Message, $"namespace '{n.Name}'", ex); }
+        }
+        using var root = context.Kernel.At("");
+        foreach (var l in d.Links)
+        {
+            var what = $"veth pair '{l.Name}'/'{l.PeerName}' (namespace '{l.Namespace}')";
+            try { Request(() => root.AddVeth(l.Name, l.Namespace, l.PeerName, l.PeerNamespace ?? switchNamespace, l.Mtu), what, what); }
+            catch (IOException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create {what}: {ex.Message}", what, ex); }
+        }
+        if (switchNamespace.Length == 0) ApplyHere(root, LabCommands.SwitchSetups(d));
+    }
+
+    /// <summary>
     /// Applies <paramref name="work"/> (namespace → link changes, in order). All namespaces are visited even when one
     /// fails; the first failure is thrown afterwards.
     /// </summary>
-    public static void Apply(IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
+    public static void Apply(Context.NetNsContext context, IEnumerable<(string Namespace, IReadOnlyList<LabLinkSetup> Links)> work)
     {
-        // One thread visits every namespace in turn (NetnsThread.RunEach) and goes on after a failure.
-        var failures = NetnsThread.RunEach(work, w => w.Namespace, w => ApplyHere(w.Namespace, w.Links));
+        var failures = context.Kernel.InEach(work, w => w.Namespace, (w, h) => ApplyHere(h, w.Links));
         if (failures.Count == 0) return;
         var (item, failure) = failures[0];
         if (failure is NetNsException { ErrorId: "NamespaceNotFound" or "SetnsFailed" } enter)
@@ -72,19 +96,19 @@ internal static class LabNetlink
         foreach (var n in namespaces)
         {
             try { context.Kernel.DeleteNamespace(n); }
-            catch (NetNsException ex) when (ex.ErrorId != "NamespaceNotFound") { errors.Add(ex); }
+            catch (NetNsException ex) { if (ex.ErrorId != "NamespaceNotFound") errors.Add(ex); } // one already gone is no error
         }
         return errors;
     }
 
-    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now (if_nametoindex there).</summary>
-    public static List<string> ExistingLinks(string @namespace, IReadOnlyCollection<string> names)
+    /// <summary>The names among <paramref name="names"/> that are interfaces in <paramref name="namespace"/> now.</summary>
+    public static List<string> ExistingLinks(Context.NetNsContext context, string @namespace, IReadOnlyCollection<string> names)
     {
         if (names.Count == 0) return new List<string>();
-        if (@namespace.Length == 0) return names.Where(n => Directory.Exists("/sys/class/net/" + n)).ToList();
         try
         {
-            return NetnsThread.Run(@namespace, () => names.Where(n => Rtnl.IndexOf(n) != 0).ToList());
+            using var h = context.Kernel.At(@namespace);
+            return names.Where(n => h.Link(n) is not null).ToList();
         }
         catch (NetNsException ex)
         {
@@ -92,35 +116,29 @@ internal static class LabNetlink
         }
     }
 
-    private static void ApplyHere(string ns, IReadOnlyList<LabLinkSetup> links)
+    private static void ApplyHere(Kernel.IKernelHandle h, IReadOnlyList<LabLinkSetup> links)
     {
-        RtnlSocket s;
-        try { s = RtnlSocket.Open(); }
-        catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, $"Cannot open a netlink socket in {LinkId.Describe(ns)}: {ex.Message}", ns); }
-        using (s)
+        var ns = h.Namespace;
+        foreach (var l in links)
         {
-            foreach (var l in links)
+            // A lab link without an IPv6 address gets no link-local one either (addrgenmode none, before it goes up): on a
+            // userspace switch the DAD, router and MLD solicitations of hundreds of link-local addresses, flooded to every
+            // port, delay the first ping by seconds. A kernel without IPv6 refuses the request; nothing to turn off then.
+            if (l.Name != "lo" && !l.Addresses.Any(IsIPv6))
             {
-                // A lab link without an IPv6 address gets no link-local one either (addrgenmode none, before it goes up): on a
-                // userspace switch the DAD, router and MLD solicitations of hundreds of link-local addresses, flooded to every
-                // port, delay the first ping by seconds. A kernel without IPv6 refuses the request; nothing to turn off then.
-                if (l.Name != "lo" && !l.Addresses.Any(IsIPv6))
-                {
-                    try { s.Request(RtnlMessages.SetAddrGenMode(s.NextSeq(), l.Name)); }
-                    catch (RtnlException ex) when (ex.Errno is 97 or 95 or 22) { /* EAFNOSUPPORT, EOPNOTSUPP, EINVAL: no IPv6 here */ }
-                    catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot set addrgenmode none on link '{l.Name}' in {LinkId.Describe(ns)}: {ex.Message}", new LinkId(ns, l.Name).Target); }
-                }
-                Request(s, RtnlMessages.LinkUp(s.NextSeq(), l.Name, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+                try { h.SetAddrGenModeNone(l.Name); }
+                catch (RtnlException ex) when (ex.Errno is 97 or 95 or 22) { /* EAFNOSUPPORT, EOPNOTSUPP, EINVAL: no IPv6 here */ }
+                catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot set addrgenmode none on link '{l.Name}' in {LinkId.Describe(ns)}: {ex.Message}", new LinkId(ns, l.Name).Target); }
             }
-            foreach (var l in links)
-            {
-                if (l.Addresses.Count == 0) continue;
-                var index = Rtnl.IndexOf(l.Name);
-                if (index == 0) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
-                foreach (var a in l.Addresses)
-                    // The validator has checked lab addresses unique: IPv6 ones are added without DAD (nodad), usable at once.
-                    Request(s, RtnlMessages.AddAddress(s.NextSeq(), (uint)index, a, noDad: IsIPv6(a)), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
-            }
+            Request(() => h.SetLink(l.Name, true, null, null, null, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+        }
+        foreach (var l in links)
+        {
+            if (l.Addresses.Count == 0) continue;
+            if (h.Link(l.Name) is null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
+            // The validator has checked lab addresses unique: IPv6 ones are added without DAD (nodad), usable at once.
+            foreach (var a in l.Addresses)
+                Request(() => h.AddAddress(l.Name, a, IsIPv6(a)), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
         }
     }
 
@@ -140,38 +158,35 @@ internal static class LabNetlink
         foreach (var n in work)
         {
             if (n.Forwarding)
-                foreach (var key in new[] { NamespaceSysctl.Ipv4Forwarding, NamespaceSysctl.Ipv6Forwarding })
-                    context.Trace(Process.InProcess.Line(NamespaceSysctl.WriteCommand(n.Name, key, "1"), Process.InProcess.Sysctl));
+                foreach (var key in new[] { Native.NamespaceSysctl.Ipv4Forwarding, Native.NamespaceSysctl.Ipv6Forwarding })
+                    context.Trace(Process.InProcess.Line(Native.NamespaceSysctl.WriteCommand(n.Name, key, "1"), Process.InProcess.Sysctl));
             foreach (var r in specs[n.Name]) context.Trace(Process.InProcess.Line(Routes.RouteOps.Command(n.Name, r, "add"), Process.InProcess.Rtnetlink));
         }
-        var failures = NetnsThread.RunEach(work, n => n.Name, n =>
+        var failures = context.Kernel.InEach(work, n => n.Name, (n, h) =>
         {
             if (n.Forwarding)
             {
-                NamespaceSysctl.Write(n.Name, NamespaceSysctl.Ipv4Forwarding, "1");
-                NamespaceSysctl.Write(n.Name, NamespaceSysctl.Ipv6Forwarding, "1");
+                h.WriteSysctl(Native.NamespaceSysctl.Ipv4Forwarding, "1");
+                h.WriteSysctl(Native.NamespaceSysctl.Ipv6Forwarding, "1");
             }
-            if (specs[n.Name].Count == 0) return;
-            using var s = RtnlSocket.Open();
             foreach (var r in specs[n.Name])
             {
-                int? index = r.Interface is null ? null : Rtnl.IndexOf(r.Interface);
-                try { s.Request(RtnlMessages.NewRoute(s.NextSeq(), r, index)); }
+                try { h.AddRoute(r); }
                 catch (RtnlException ex)
                 {
                     throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot add the route {string.Join(' ', r.IpArguments("add"))} in {LinkId.Describe(n.Name)}: {ex.Message}", new LinkId(n.Name, r.DestinationText).Target);
                 }
             }
-        }, stopAtFirst: true);
+        });
         if (failures.Count == 0) return;
         var (_, failure) = failures[0];
         if (failure is NetNsException ne) throw ne;
         throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Routing configuration failed: " + failure.Message, null, failure);
     }
 
-    private static void Request(RtnlSocket s, byte[] msg, string what, string target)
+    private static void Request(Action request, string what, string target)
     {
-        try { s.Request(msg); }
+        try { request(); }
         catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot create {what}: {ex.Message}", target); }
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class LabStoreJson : JsonSerializerContext
 /// Lab records under <c>/run/netns-ps/labs/NAME.json</c>: directory mode 0700, files 0600, symbolic links refused,
 /// written atomically (temp file + rename). ErrorIds: <c>LabStoreUnsafe</c> (SecurityError-like: PermissionDenied).
 /// </summary>
-public static class LabStore
+internal static class LabStore
 {
     /// <summary>The directory; overridable with the environment variable <c>NETNS_LAB_DIR</c> (tests).</summary>
     public static string Directory => Environment.GetEnvironmentVariable("NETNS_LAB_DIR") is { Length: > 0 } d ? d : "/run/netns-ps/labs";

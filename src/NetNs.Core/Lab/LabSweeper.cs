@@ -10,7 +10,7 @@ namespace NetNs.Core.Lab;
 /// on a namespace's <c>lo</c> or on a veth end, <c>external_ids:netns-lab=NAME</c> on an OVS bridge or port) naming
 /// a lab that has no record or a stale one. Objects without a NetNs mark are never touched.
 /// </summary>
-public sealed class LabSweeper
+internal sealed class LabSweeper
 {
     private readonly Context.NetNsContext _context;
     private readonly IToolRunner _runner;

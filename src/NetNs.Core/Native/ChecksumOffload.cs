@@ -10,7 +10,7 @@ namespace NetNs.Core.Native;
 /// (the kernel then also drops TSO, which depends on it). Needed on Open vSwitch userspace-datapath (netdev) bridges,
 /// where UDP (DHCP) otherwise leaves with partial checksums. ErrorId <c>ChecksumOffloadFailed</c> (InvalidResult).
 /// </summary>
-public static class ChecksumOffload
+internal static class ChecksumOffload
 {
     /// <summary>Turns tx checksum offload off on each (namespace, interface); "" is the root namespace. Stops at the first failure.</summary>
     /// <returns>The number of devices changed.</returns>

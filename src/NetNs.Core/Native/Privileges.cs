@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NetNs.Core.Native;
 
 /// <summary>Reads the effective capabilities of this process (/proc/self/status, CapEff).</summary>
-public static class Privileges
+internal static class Privileges
 {
     /// <summary>CAP_NET_ADMIN: configure interfaces, addresses, routes.</summary>
     public const int CapNetAdmin = 12;

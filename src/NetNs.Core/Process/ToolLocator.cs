@@ -3,7 +3,7 @@ using NetNs.Core.Errors;
 namespace NetNs.Core.Process;
 
 /// <summary>Finds external tools and names the Debian package that provides a missing one.</summary>
-public static class ToolLocator
+internal static class ToolLocator
 {
     private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
     {

@@ -11,7 +11,7 @@ namespace NetNs.Core.Validation;
 /// Checks names and values before anything reaches the kernel or a tool. Every check throws a
 /// <see cref="NetNsException"/> of category InvalidArgument whose message names the parameter.
 /// </summary>
-public static partial class Validate
+internal static partial class Validate
 {
     /// <summary>Longest interface name in bytes: IFNAMSIZ (16) minus the terminating NUL.</summary>
     public const int MaxInterfaceNameBytes = 15;

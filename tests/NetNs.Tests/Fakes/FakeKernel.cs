@@ -167,6 +167,21 @@ internal sealed class FakeKernel : IKernel
         }
     }
 
+    public List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work)
+    {
+        var failures = new List<(T Item, Exception Error)>();
+        foreach (var item in items)
+        {
+            try
+            {
+                using var h = At(namespaceOf(item));
+                work(item, h);
+            }
+            catch (Exception ex) { failures.Add((item, ex)); }
+        }
+        return failures;
+    }
+
     public IKernelHandle At(string @namespace)
     {
         if (@namespace.Length > 0 && !_named.ContainsKey(@namespace))
@@ -302,6 +317,12 @@ internal sealed class FakeKernel : IKernel
         }
 
         public string? ReadSysctl(string key) => _ns.Sysctls.GetValueOrDefault(key);
+
+        public void SetAddrGenModeNone(string name)
+        {
+            Find(name);
+            Record("link set " + name + " addrgenmode none");
+        }
 
         public void WriteSysctl(string key, string value)
         {

@@ -7,8 +7,8 @@ namespace NetNs.Commands.Lab;
 /// <para type="synopsis">Builds a whole lab (namespaces, veth links, addresses, MTUs, Open vSwitch bridges, ports and VLANs) from a definition, all or nothing.</para>
 /// <para type="description">The definition is a .psd1, .json or .yaml file, a hashtable, or a LabDefinition (New-NetLabDefinition).
 /// Everything is checked first (names, addresses, MTUs in bytes, VLAN tags 1-4094, trunks, references, duplicates, and
-/// collisions with existing namespaces, links, bridges and ports). Then one 'ip -batch -' creates the namespaces and veth
-/// pairs (each end directly in its namespace); then, from one thread entering each namespace in turn, rtnetlink requests
+/// collisions with existing namespaces, links, bridges and ports). Then the namespaces and veth pairs (each end directly in
+/// its namespace) are created in process, what one 'ip -batch -' does; then, from one thread entering each namespace in turn, rtnetlink requests
 /// (the ones 'ip -n NS -batch -' would send) bring lo and the ends up, mark them
 /// and add the addresses, while one 'ovs-vsctl' transaction creates the bridges, ports, tags and trunks; on
 /// userspace-datapath (netdev) bridges tx checksum offload is turned off on both veth ends (as 'ethtool -K DEV tx off').
