@@ -44,10 +44,11 @@ Describe 'IPv6 on lab links' {
         $def = @{
             Name       = "${p}v6"
             Bridges    = @(@{ Name = "${p}br"; DatapathType = 'Netdev' })
-            Namespaces = @("${p}a", "${p}b")
+            Namespaces = @("${p}a", "${p}b", "${p}c")
             Links      = @(
                 @{ Namespace = "${p}a"; Name = 'eth1'; Address = @('10.61.0.1/24', 'fd61::1/64'); Bridge = "${p}br"; PeerName = "${p}va" }
                 @{ Namespace = "${p}b"; Name = 'eth1'; Address = '10.61.0.2/24'; Bridge = "${p}br"; PeerName = "${p}vb" }
+                @{ Namespace = "${p}c"; Name = 'eth1'; Address = '10.61.0.3/24'; Bridge = "${p}br"; PeerName = "${p}vc"; LinkLocal = $true }
             )
         }
         $lab = New-NetLab -Definition $def @O -ErrorAction Stop
@@ -57,6 +58,12 @@ Describe 'IPv6 on lab links' {
         $g.tentative | Should -BeNullOrEmpty
         $g.nodad | Should -BeTrue
         (Get-Inet6 "${p}b" eth1).Count | Should -Be 0
+        # The link that asks for one gets a link-local address (and only that).
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ((Get-Inet6 "${p}c" eth1).Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        @(Get-Inet6 "${p}c" eth1).scope | Should -Be @('link')
+        (Export-NetLab -Name $lab.Name).Links[2].LinkLocal | Should -BeTrue
+        @(Compare-NetLab -Name $lab.Name) | Should -BeNullOrEmpty
         Remove-NetLab -Name $lab.Name -Confirm:$false -ErrorAction Stop
     }
 

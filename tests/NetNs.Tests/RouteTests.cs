@@ -393,7 +393,7 @@ public class LabRoutingTests
         { "Namespace": "h1", "Name": "eth0", "Address": ["10.1.0.2/24", "fd01::2/64"], "Bridge": "br1", "PeerName": "p-h1" },
         { "Namespace": "r1", "Name": "eth1", "Address": ["10.1.0.1/24", "fd01::1/64"], "Bridge": "br1", "PeerName": "p-r1a" },
         { "Namespace": "r1", "Name": "eth2", "Address": "10.2.0.1/24", "Bridge": "br2", "PeerName": "p-r1b" },
-        { "Namespace": "h2", "Name": "eth0", "Address": "10.2.0.2/24", "Bridge": "br2", "PeerName": "p-h2" }
+        { "Namespace": "h2", "Name": "eth0", "Address": "10.2.0.2/24", "Bridge": "br2", "PeerName": "p-h2", "LinkLocal": true }
       ]
     }
     """;
@@ -406,6 +406,9 @@ public class LabRoutingTests
         Assert.True(d.Namespaces[1].Forwarding);
         Assert.Equal(2, d.Namespaces[0].Routes.Count);
         Assert.Equal(5, d.Namespaces[2].Routes[0].Metric);
+        Assert.True(d.Links[3].LinkLocal);
+        Assert.False(d.Links[0].LinkLocal);
+        Assert.True(NetNs.Core.Lab.LabCommands.NamespaceSetups(d, "h2").Single(x => x.Name == "eth0").LinkLocal);
         var json = NetNs.Core.Lab.LabDefinitionWriter.ToJson(d);
         Assert.Equal(json, NetNs.Core.Lab.LabDefinitionWriter.ToJson(NetNs.Core.Lab.LabDefinitionReader.FromJson(json)));
         Assert.Equal(json, NetNs.Core.Lab.LabDefinitionWriter.ToJson(NetNs.Core.Lab.LabDefinitionReader.FromYaml(NetNs.Core.Lab.LabDefinitionWriter.ToYaml(d))));

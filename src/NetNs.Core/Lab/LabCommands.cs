@@ -98,8 +98,8 @@ public static class LabCommands
         var list = new List<LabLinkSetup> { new("lo", alias, Array.Empty<string>()) };
         foreach (var l in d.Links)
         {
-            if (l.Namespace == @namespace) list.Add(new LabLinkSetup(l.Name, alias, l.Addresses));
-            if (l.PeerNamespace == @namespace) list.Add(new LabLinkSetup(l.PeerName, alias, l.PeerAddresses));
+            if (l.Namespace == @namespace) list.Add(new LabLinkSetup(l.Name, alias, l.Addresses, l.LinkLocal));
+            if (l.PeerNamespace == @namespace) list.Add(new LabLinkSetup(l.PeerName, alias, l.PeerAddresses, l.LinkLocal));
         }
         return list;
     }

@@ -122,8 +122,9 @@ public sealed class LabLink
     /// <summary>Creates a link definition.</summary>
     public LabLink(string @namespace, string name, string peerName, string? peerNamespace, string? bridge,
         IEnumerable<string>? addresses = null, IEnumerable<string>? peerAddresses = null, int? mtu = null,
-        int? tag = null, IEnumerable<int>? trunk = null)
+        int? tag = null, IEnumerable<int>? trunk = null, bool linkLocal = false)
     {
+        LinkLocal = linkLocal;
         Namespace = @namespace;
         Name = name;
         PeerName = peerName;
@@ -165,6 +166,12 @@ public sealed class LabLink
 
     /// <summary>Trunk VLANs of the bridge port (empty: all VLANs / none configured).</summary>
     public IReadOnlyList<int> Trunk { get; }
+
+    /// <summary>
+    /// True when the namespace end(s) should get an IPv6 link-local address although they carry no IPv6 address (by
+    /// default such a lab link gets none: addrgenmode none). A link with an IPv6 address always has one.
+    /// </summary>
+    public bool LinkLocal { get; }
 
     /// <summary>True when end B is a bridge port.</summary>
     public bool IsBridgeLink => Bridge is not null;

@@ -18,7 +18,7 @@ public static class LabDefinitionReader
     private static readonly string[] BridgeKeys = { "Name", "DatapathType" };
     private static readonly string[] NamespaceKeys = { "Name", "Forwarding", "Routes" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric" };
-    private static readonly string[] LinkKeys = { "Namespace", "Name", "PeerName", "PeerNamespace", "Bridge", "Address", "PeerAddress", "Mtu", "Tag", "Trunk" };
+    private static readonly string[] LinkKeys = { "Namespace", "Name", "PeerName", "PeerNamespace", "Bridge", "Address", "PeerAddress", "Mtu", "Tag", "Trunk", "LinkLocal" };
     private static readonly string[] DhcpKeys = { "Namespace", "Interface", "RangeStart", "RangeEnd", "LeaseTime", "Router", "DnsServer" };
 
     /// <summary>Reads a definition file by its extension: .json, .yaml/.yml (a .psd1 is read by the cmdlet layer).</summary>
@@ -108,7 +108,7 @@ public static class LabDefinitionReader
                 Str(Get(m, "PeerNamespace"), p + ".PeerNamespace"), Str(Get(m, "Bridge"), p + ".Bridge"),
                 Strings(Get(m, "Address"), p + ".Address"), Strings(Get(m, "PeerAddress"), p + ".PeerAddress"),
                 Int(Get(m, "Mtu"), p + ".Mtu"), Int(Get(m, "Tag"), p + ".Tag"),
-                List(Get(m, "Trunk"), p + ".Trunk").Select((t, j) => Int(t, $"{p}.Trunk[{j}]") ?? 0));
+                List(Get(m, "Trunk"), p + ".Trunk").Select((t, j) => Int(t, $"{p}.Trunk[{j}]") ?? 0), Bool(Get(m, "LinkLocal"), p + ".LinkLocal"));
         }).ToList();
         var dhcp = List(Get(top, "Dhcp"), "Dhcp").Select((o, i) =>
         {

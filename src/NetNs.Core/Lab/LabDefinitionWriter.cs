@@ -46,6 +46,7 @@ public static class LabDefinitionWriter
                 if (l.Mtu is not null) m["Mtu"] = l.Mtu;
                 if (l.Tag is not null) m["Tag"] = l.Tag;
                 if (l.Trunk.Count > 0) m["Trunk"] = l.Trunk.Select(t => (object?)t).ToList();
+                if (l.LinkLocal) m["LinkLocal"] = true;
                 return (object?)m;
             }).ToList();
         if (d.Dhcp.Count > 0)

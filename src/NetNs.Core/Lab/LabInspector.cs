@@ -84,6 +84,11 @@ internal sealed class LabInspector
         List<string> AddressesOf(string ns, string name) =>
             addrs.TryGetValue(ns, out var list) ? list.Where(a => a.Name == name && a.Scope == "global").Select(a => a.Address + "/" + a.PrefixLength).ToList() : new List<string>();
 
+        // LinkLocal as a definition says it: a link-local address on an end that has no other IPv6 address.
+        bool LinkLocalOf(string ns, string name) =>
+            addrs.TryGetValue(ns, out var list) && list.Any(a => a.Name == name && a.Family == "IPv6" && a.Scope == "link")
+            && !list.Any(a => a.Name == name && a.Family == "IPv6" && a.Scope == "global");
+
         void Add(string ns, NetLink a)
         {
             done.Add((ns, a.Name));
@@ -92,13 +97,13 @@ internal sealed class LabInspector
             var peerName = a.PeerName ?? "?";
             if (peerNs is not null && peerNs == r.SwitchNamespace && ports.TryGetValue(peerName, out var port) && port.Bridge is not null && bridgeNames.Contains(port.Bridge))
             {
-                result.Add(new LabLink(ns, a.Name, peerName, null, port.Bridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks));
+                result.Add(new LabLink(ns, a.Name, peerName, null, port.Bridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks, LinkLocalOf(ns, a.Name)));
                 return;
             }
             if (peerNs is not null && peerNs.Length > 0 && peerNs != r.SwitchNamespace)
             {
                 done.Add((peerNs, peerName));
-                result.Add(new LabLink(ns, a.Name, peerName, peerNs, null, AddressesOf(ns, a.Name), AddressesOf(peerNs, peerName), mtu));
+                result.Add(new LabLink(ns, a.Name, peerName, peerNs, null, AddressesOf(ns, a.Name), AddressesOf(peerNs, peerName), mtu, linkLocal: LinkLocalOf(ns, a.Name)));
                 return;
             }
             // The peer is in the switch namespace but on no lab bridge: report it as a dangling bridge link.
@@ -157,6 +162,15 @@ internal static class LabComparer
         var ln = live.Namespaces.Select(n => n.Name).ToList();
         foreach (var n in dn.Except(ln)) diffs.Add(new NetLabDifference(lab, "Namespace", n, "Missing", null, n, null));
         foreach (var n in ln.Except(dn)) diffs.Add(new NetLabDifference(lab, "Namespace", n, "Extra", null, null, n));
+        foreach (var d in defined.Namespaces)
+        {
+            if (live.Namespaces.FirstOrDefault(x => x.Name == d.Name) is not { } l) continue;
+            if (d.Forwarding != l.Forwarding)
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Forwarding", d.Forwarding.ToString(), l.Forwarding.ToString()));
+            string RouteText(IReadOnlyList<LabRoute> rs) => string.Join("; ", rs.Select(r => r.Destination + (r.Gateway is null ? "" : " via " + r.Gateway) + (r.Interface is null ? "" : " dev " + r.Interface)).Order(StringComparer.Ordinal));
+            if (RouteText(d.Routes) != RouteText(l.Routes))
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Routes", RouteText(d.Routes), RouteText(l.Routes)));
+        }
         foreach (var b in defined.Bridges)
         {
             var l = live.Bridges.FirstOrDefault(x => x.Name == b.Name);
@@ -188,6 +202,7 @@ internal static class LabComparer
             Prop("Mtu", (d.Mtu ?? 1500).ToString(), (l.Mtu ?? 1500).ToString());
             Prop("Address", Addr(d.Addresses), Addr(l.Addresses));
             Prop("PeerAddress", Addr(d.PeerAddresses), Addr(l.PeerAddresses));
+            if (!d.Addresses.Any(a => a.Contains(':'))) Prop("LinkLocal", d.LinkLocal.ToString(), l.LinkLocal.ToString());
         }
         foreach (var l in live.Links)
         {

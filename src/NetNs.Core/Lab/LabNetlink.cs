@@ -5,7 +5,7 @@ using NetNs.Core.Netlink;
 namespace NetNs.Core.Lab;
 
 /// <summary>One link change inside a namespace: set up, with an alias, and the addresses (CIDR) to add.</summary>
-public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses);
+public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses, bool LinkLocal = false);
 
 /// <summary>
 /// The kernel part of labs through the context's kernel seam. Applies the per-namespace part of a lab (links up with
@@ -124,7 +124,7 @@ internal static class LabNetlink
             // A lab link without an IPv6 address gets no link-local one either (addrgenmode none, before it goes up): on a
             // userspace switch the DAD, router and MLD solicitations of hundreds of link-local addresses, flooded to every
             // port, delay the first ping by seconds. A kernel without IPv6 refuses the request; nothing to turn off then.
-            if (l.Name != "lo" && !l.Addresses.Any(IsIPv6))
+            if (l.Name != "lo" && !l.LinkLocal && !l.Addresses.Any(IsIPv6))
             {
                 try { h.SetAddrGenModeNone(l.Name); }
                 catch (RtnlException ex) when (ex.Errno is 97 or 95 or 22) { /* EAFNOSUPPORT, EOPNOTSUPP, EINVAL: no IPv6 here */ }
