@@ -1,10 +1,13 @@
-# Two subnets on two Open vSwitch bridges joined by a router namespace, IPv4 and IPv6.
+# Two subnets on two Open vSwitch bridges joined by a router namespace, IPv4 and IPv6; the router reaches what the host
+# reaches through NAT (a link nat0 to the root namespace, masquerade in NetNs's nftables table ip netns_ps_nat), and
+# the hosts behind it with it.
 #   New-NetLab ./examples/routed.lab.psd1
 #   Test-NetNamespaceConnection h1 10.2.0.2, fd00:2::2      # across the router
 #   Get-NetNsRoute -Namespace h1
 #   Export-NetLabDiagram routed -Format Mermaid
 #   Remove-NetLab routed
-# r1 forwards (Forwarding = $true); h1 and h2 send everything else to it. Make r1 a host (Set-NetNamespace r1
+# r1 forwards (Forwarding = $true); h1 and h2 send everything else to it, and it sends what is not in the lab out
+# through NAT (Nat = $true). Make r1 a host (Set-NetNamespace r1
 # -Forwarding Disabled) or remove h2's default route and h1 no longer reaches h2.
 @{
     Name       = 'routed'
@@ -14,7 +17,7 @@
     )
     Namespaces = @(
         @{ Name = 'h1'; Routes = @(@{ Destination = 'default'; Gateway = '10.1.0.1' }, @{ Destination = 'default'; Gateway = 'fd00:1::1' }) }
-        @{ Name = 'r1'; Forwarding = $true }
+        @{ Name = 'r1'; Forwarding = $true; Nat = $true }
         @{ Name = 'h2'; Routes = @(@{ Destination = 'default'; Gateway = '10.2.0.1' }, @{ Destination = 'default'; Gateway = 'fd00:2::1' }) }
     )
     Links      = @(

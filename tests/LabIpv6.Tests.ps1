@@ -95,12 +95,35 @@ Describe 'IPv6 on lab links' {
             Set-NetNamespace $r1 -Forwarding Enabled
             Remove-NetNsRoute -Namespace $h2 default -Family IPv4 -Confirm:$false
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 1).Success | Should -BeFalse
+            # NAT: an upstream namespace behind the root namespace stands in for the outside; h1 reaches it through r1
+            # and the host, and the upstream sees the host's address, not h1's.
+            (Get-NetNamespaceNat $r1).Interface | Should -Be 'nat0'
+            $u = "${p}up"; $ru = "${p}ru"
+            New-NetNamespace $u -ErrorAction Stop | Out-Null
+            try {
+                Add-VethPair -Name $ru -PeerName eth0 -PeerNamespace $u -ErrorAction Stop | Out-Null
+                Set-NetLink $ru -Up; Get-NetLink -Namespace $u | Set-NetLink -Up
+                Add-NetAddress -Name $ru 198.18.78.1/24 | Out-Null
+                Add-NetAddress -Name eth0 -Namespace $u 198.18.78.2/24 | Out-Null
+                "table ip seen {`n chain input {`n type filter hook input priority 0; policy accept;`n ip saddr 198.18.78.1 icmp type echo-request counter comment ""host""`n ip saddr 10.0.0.0/8 icmp type echo-request counter comment ""lab""`n }`n}`n" | & ip netns exec $u nft -f -
+                (Test-NetNamespaceConnection $h1 198.18.78.2 -Count 2 -TimeoutSeconds 2).Success | Should -BeTrue
+                $rules = (& ip netns exec $u nft -j list table ip seen | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object { $_.rule }
+                (($rules | Where-Object comment -eq 'host').expr | Where-Object { $_.counter }).counter.packets | Should -BeGreaterOrEqual 1
+                (($rules | Where-Object comment -eq 'lab').expr | Where-Object { $_.counter }).counter.packets | Should -Be 0
+            } finally {
+                Remove-TestNamespace $u
+                Remove-TestLink $ru
+            }
+            @(Compare-NetLab -Name $lab.Name | Where-Object Property -in 'Nat', 'Forwarding') | Should -BeNullOrEmpty
             $exported = Join-Path ([IO.Path]::GetTempPath()) "${p}exported.lab.psd1"
             Export-NetLab -Name $lab.Name -Path $exported
             Get-Content -Raw $exported | Should -Match 'Forwarding = \$true'
+            Get-Content -Raw $exported | Should -Match 'Nat = \$true'
             Remove-Item $exported
             Remove-NetLab -Name $lab.Name -Confirm:$false -ErrorAction Stop
             Test-Path "/run/netns/$r1" | Should -BeFalse
+            @(Get-NetNamespaceNat).Namespace | Should -Not -Contain $r1
+            & nft list table ip netns_ps_nat 2>$null | Should -BeNullOrEmpty
         } finally {
             Remove-Item $file -ErrorAction SilentlyContinue
         }

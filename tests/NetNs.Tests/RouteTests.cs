@@ -386,7 +386,7 @@ public class LabRoutingTests
       "Bridges": [ { "Name": "br1" }, { "Name": "br2" } ],
       "Namespaces": [
         { "Name": "h1", "Routes": [ { "Destination": "default", "Gateway": "10.1.0.1" }, { "Destination": "default", "Gateway": "fd01::1" } ] },
-        { "Name": "r1", "Forwarding": true },
+        { "Name": "r1", "Forwarding": true, "Nat": true },
         { "Name": "h2", "Routes": [ { "Destination": "10.1.0.0/24", "Gateway": "10.2.0.1", "Metric": 5 } ] }
       ],
       "Links": [
@@ -407,6 +407,8 @@ public class LabRoutingTests
         Assert.Equal(2, d.Namespaces[0].Routes.Count);
         Assert.Equal(5, d.Namespaces[2].Routes[0].Metric);
         Assert.True(d.Links[3].LinkLocal);
+        Assert.True(d.Namespaces[1].Nat);
+        Assert.Contains("Nat = $true", NetNs.Core.Lab.LabDefinitionWriter.ToPsd1(d));
         Assert.False(d.Links[0].LinkLocal);
         Assert.True(NetNs.Core.Lab.LabCommands.NamespaceSetups(d, "h2").Single(x => x.Name == "eth0").LinkLocal);
         var json = NetNs.Core.Lab.LabDefinitionWriter.ToJson(d);
@@ -445,6 +447,8 @@ public class LabRoutingTests
         var mm = NetNs.Core.Lab.LabDiagram.ToMermaid(d, routes: true);
         Assert.Contains("  n1{{\"r1 (router)<br/>", mm);
         Assert.Contains("→ 10.1.0.0/24 via 10.2.0.1", mm);
+        Assert.Contains("  n1 -.-|\"nat0 : masquerade\"| nat\n", mm);
+        Assert.Contains("\"ns:r1\" -- \"nat:host\"", dot);
     }
 
     [Fact]
@@ -464,6 +468,19 @@ public class LabRoutingTests
         var noReturn = NetNs.Core.Lab.LabDefinitionReader.FromJson(Routed.Replace("\"Destination\": \"10.1.0.0/24\", \"Gateway\": \"10.2.0.1\", \"Metric\": 5", "\"Destination\": \"10.3.0.0/24\", \"Gateway\": \"10.2.0.1\"", StringComparison.Ordinal));
         Assert.False(NetNs.Core.Lab.LabConnectivity.Expectation(noReturn)("h1", IPAddress.Parse("10.2.0.2")));
         Assert.False(NetNs.Core.Lab.LabConnectivity.Expectation(noReturn)("h2", IPAddress.Parse("10.1.0.2")));
+    }
+
+    [Fact]
+    public void A_nat_namespace_gets_its_default_route_from_nat_and_no_link_named_nat0()
+    {
+        var withDefault = Routed.Replace("{ \"Name\": \"r1\", \"Forwarding\": true, \"Nat\": true }",
+            "{ \"Name\": \"r1\", \"Forwarding\": true, \"Nat\": true, \"Routes\": [ { \"Destination\": \"default\", \"Gateway\": \"10.2.0.2\" } ] }", StringComparison.Ordinal);
+        Assert.NotEqual(Routed, withDefault);
+        var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabValidator.Check(NetNs.Core.Lab.LabDefinitionReader.FromJson(withDefault)));
+        Assert.Equal("DefaultRouteExists", e.ErrorId);
+        Assert.Contains("Namespaces[1].Routes[0]", e.Message, StringComparison.Ordinal);
+        var clash = Routed.Replace("\"Namespace\": \"r1\", \"Name\": \"eth2\"", "\"Namespace\": \"r1\", \"Name\": \"nat0\"", StringComparison.Ordinal);
+        Assert.Equal("DuplicateLabObject", Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabValidator.Check(NetNs.Core.Lab.LabDefinitionReader.FromJson(clash))).ErrorId);
     }
 
     [Fact]

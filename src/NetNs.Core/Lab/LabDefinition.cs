@@ -70,9 +70,10 @@ public sealed class LabBridge
 public sealed class LabNamespace
 {
     /// <summary>Creates a namespace definition.</summary>
-    public LabNamespace(string name, bool forwarding = false, IEnumerable<LabRoute>? routes = null)
+    public LabNamespace(string name, bool forwarding = false, IEnumerable<LabRoute>? routes = null, bool nat = false)
     {
         Name = name;
+        Nat = nat;
         Forwarding = forwarding;
         Routes = (routes ?? Array.Empty<LabRoute>()).ToList();
     }
@@ -82,6 +83,12 @@ public sealed class LabNamespace
 
     /// <summary>True for a router: IPv4 and IPv6 forwarding on (its own net.ipv4.ip_forward, net.ipv6.conf.all.forwarding).</summary>
     public bool Forwarding { get; }
+
+    /// <summary>
+    /// True when the namespace reaches what the host reaches, as Enable-NetNamespaceNat gives it: a link nat0 to the root
+    /// namespace, a default route through it and source NAT; the hosts it routes for go out through it too.
+    /// </summary>
+    public bool Nat { get; }
 
     /// <summary>Routes added to its main table once its addresses stand.</summary>
     public IReadOnlyList<LabRoute> Routes { get; }

@@ -16,7 +16,7 @@ public static class LabDefinitionReader
 {
     private static readonly string[] TopKeys = { "Name", "Bridges", "Namespaces", "Links", "Dhcp" };
     private static readonly string[] BridgeKeys = { "Name", "DatapathType" };
-    private static readonly string[] NamespaceKeys = { "Name", "Forwarding", "Routes" };
+    private static readonly string[] NamespaceKeys = { "Name", "Forwarding", "Routes", "Nat" };
     private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric" };
     private static readonly string[] LinkKeys = { "Namespace", "Name", "PeerName", "PeerNamespace", "Bridge", "Address", "PeerAddress", "Mtu", "Tag", "Trunk", "LinkLocal" };
     private static readonly string[] DhcpKeys = { "Namespace", "Interface", "RangeStart", "RangeEnd", "LeaseTime", "Router", "DnsServer" };
@@ -97,7 +97,7 @@ public static class LabDefinitionReader
                 CheckKeys(rm, RouteKeys, rp);
                 return new LabRoute(Req(rm, "Destination", rp), Str(Get(rm, "Gateway"), rp + ".Gateway"), Str(Get(rm, "Interface"), rp + ".Interface"), Int(Get(rm, "Metric"), rp + ".Metric"));
             }).ToList();
-            return new LabNamespace(Req(m, "Name", p), Bool(Get(m, "Forwarding"), p + ".Forwarding"), routes);
+            return new LabNamespace(Req(m, "Name", p), Bool(Get(m, "Forwarding"), p + ".Forwarding"), routes, Bool(Get(m, "Nat"), p + ".Nat"));
         }).ToList();
         var links = List(Get(top, "Links"), "Links").Select((o, i) =>
         {

@@ -20,9 +20,10 @@ public static class LabDefinitionWriter
         if (d.Namespaces.Count > 0)
             top["Namespaces"] = d.Namespaces.Select(n =>
             {
-                if (!n.Forwarding && n.Routes.Count == 0) return (object?)n.Name;
+                if (!n.Forwarding && !n.Nat && n.Routes.Count == 0) return (object?)n.Name;
                 var m = new Dictionary<string, object?> { ["Name"] = n.Name };
                 if (n.Forwarding) m["Forwarding"] = true;
+                if (n.Nat) m["Nat"] = true;
                 if (n.Routes.Count > 0)
                     m["Routes"] = n.Routes.Select(r =>
                     {

@@ -7,8 +7,9 @@ namespace NetNs.Core.Lab;
 
 /// <summary>
 /// Draws a lab: Graphviz DOT and Mermaid text, and SVG/PNG through Graphviz <c>dot</c> (Debian <c>graphviz</c>).
-/// Namespaces are boxes labelled with their addresses, bridges are ellipses with their datapath, each veth link is an
-/// edge labelled with both interface names; access VLANs colour the edge (one colour per tag, untagged grey, trunks
+/// Namespaces are boxes labelled with their addresses (routers, which forward, hexagons), bridges are ellipses with their
+/// datapath and subnets, each veth link is an edge labelled with both interface names, a namespace with NAT has a dashed
+/// edge to the host's networks; access VLANs colour the edge (one colour per tag, untagged grey, trunks
 /// dashed). ErrorId <c>DiagramRenderFailed</c> (InvalidResult) when <c>dot</c> fails.
 /// </summary>
 public static class LabDiagram
@@ -88,6 +89,12 @@ public static class LabDiagram
               .Append(" [label=").Append(Dq(EdgeText(l, "\n")).Replace("\n", "\\n")).Append(", color=\"").Append(color).Append("\", fontcolor=\"").Append(color).Append('"')
               .Append(l.Trunk.Count > 0 ? ", style=dashed" : "").Append(l.Tag is not null ? ", penwidth=2" : "").Append("];\n");
         }
+        if (d.Namespaces.Any(n => n.Nat))
+        {
+            sb.Append("  \"nat:host\" [shape=ellipse, style=dashed, label=\"host networks\\n(NAT)\"];\n");
+            foreach (var n in d.Namespaces.Where(n => n.Nat))
+                sb.Append("  ").Append(Dq("ns:" + n.Name)).Append(" -- \"nat:host\" [label=\"").Append(Nat.NatOps.LabInterface).Append(" : masquerade\", style=dashed];\n");
+        }
         sb.Append("}\n");
         return sb.ToString();
     }
@@ -124,6 +131,12 @@ public static class LabDiagram
             sb.Append("  ").Append(a).Append(" ---|\"").Append(Mq(EdgeText(l, "<br/>"))).Append("\"| ").Append(b).Append('\n');
             styles.Append("  linkStyle ").Append(i.ToString(CultureInfo.InvariantCulture)).Append(" stroke:").Append(ColorOf(d, l.Tag))
                   .Append(",stroke-width:").Append(l.Tag is null ? "1" : "2").Append("px").Append(l.Trunk.Count > 0 ? ",stroke-dasharray:4" : "").Append('\n');
+        }
+        if (d.Namespaces.Any(n => n.Nat))
+        {
+            sb.Append("  nat((\"host networks<br/>(NAT)\"))\n");
+            foreach (var n in d.Namespaces.Where(n => n.Nat))
+                sb.Append("  ").Append(ids["ns:" + n.Name]).Append(" -.-|\"").Append(Nat.NatOps.LabInterface).Append(" : masquerade\"| nat\n");
         }
         sb.Append(styles);
         return sb.ToString();

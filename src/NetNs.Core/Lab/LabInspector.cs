@@ -62,9 +62,11 @@ internal sealed class LabInspector
         {
             links[ns] = linkOps.GetLinks(ns);
             addrs[ns] = addressOps.GetAddresses(ns);
-            routes[ns] = LiveRoutes(routeOps.Get(ns), defined[ns].Routes);
+            // The default route NAT gives a namespace is NAT's, not one of the definition's routes.
+            routes[ns] = LiveRoutes(routeOps.Get(ns).Where(x => x.Interface != Nat.NatOps.LabInterface).ToList(), defined[ns].Routes);
         });
         var forwarding = new ForwardingOps(_context).Read(nsList);
+        var natted = new Nat.NatOps(_context).Get().Select(x => x.Namespace).ToHashSet(StringComparer.Ordinal);
         var bridges = new List<LabBridge>();
         var ports = new Dictionary<string, LabOvsPort>(StringComparer.Ordinal);
         if (d.Bridges.Count > 0)
@@ -122,7 +124,7 @@ internal sealed class LabInspector
             foreach (var a in links[ns].Where(x => x.Kind == "veth" && x.Alias == mark && !done.Contains((ns, x.Name))).OrderBy(x => x.Name, StringComparer.Ordinal))
                 Add(ns, a);
         var dhcp = d.Dhcp.Where(s => all.Contains(s.Namespace));
-        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n, forwarding[n].IPv4 == true, routes[n])), result, dhcp);
+        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n, forwarding[n].IPv4 == true, routes[n], natted.Contains(n))), result, dhcp);
     }
 
     private static LabDatapathType Datapath(string t) => t == "netdev" ? LabDatapathType.Netdev : LabDatapathType.System;
@@ -165,6 +167,8 @@ internal static class LabComparer
         foreach (var d in defined.Namespaces)
         {
             if (live.Namespaces.FirstOrDefault(x => x.Name == d.Name) is not { } l) continue;
+            if (d.Nat != l.Nat)
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Nat", d.Nat.ToString(), l.Nat.ToString()));
             if (d.Forwarding != l.Forwarding)
                 diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Forwarding", d.Forwarding.ToString(), l.Forwarding.ToString()));
             string RouteText(IReadOnlyList<LabRoute> rs) => string.Join("; ", rs.Select(r => r.Destination + (r.Gateway is null ? "" : " via " + r.Gateway) + (r.Interface is null ? "" : " dev " + r.Interface)).Order(StringComparer.Ordinal));

@@ -122,6 +122,12 @@ internal sealed class LabSweeper
         var nsToDelete = nsOrphans.Where(Ok).ToList();
         _context.Dhcp.StopIn(nsToDelete.Select(n => n.Name).ToList());
         foreach (var e in LabNetlink.RemoveNamespaces(_context, nsToDelete.Select(i => i.Name).ToList())) Warn?.Invoke(e);
+        // A lab namespace that had NAT leaves its host-side rule and link when it goes: remove those of namespaces now gone.
+        if (nsToDelete.Count > 0)
+        {
+            try { new Nat.NatOps(_context).SweepGone(); }
+            catch (NetNsException e) { Warn?.Invoke(e); }
+        }
         removed.AddRange(nsToDelete);
         // Records of labs whose objects are all gone now.
         foreach (var r in records.Where(r => !alive.Contains(r.Name) && (labFilter?.Invoke(r.Name) ?? true) && LabStore.Load(r.Name) is not null))

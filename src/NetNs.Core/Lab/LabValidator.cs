@@ -217,9 +217,12 @@ public static partial class LabValidator
         for (var i = 0; i < d.Namespaces.Count; i++)
         {
             var n = d.Namespaces[i];
+            if (n.Routes.Count == 0 && !n.Nat) continue;
             var own = d.Links.SelectMany(l => (l.Namespace == n.Name ? l.Addresses : Array.Empty<string>()).Concat(l.PeerNamespace == n.Name ? l.PeerAddresses : Array.Empty<string>()))
                 .Select(a => Validate.Cidr(a)).ToList();
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            if (n.Nat && ends.Contains((n.Name, Nat.NatOps.LabInterface)))
+                throw Duplicate($"Namespaces[{i}].Nat: namespace '{n.Name}' has a lab link named '{Nat.NatOps.LabInterface}', the name of its NAT link.", n.Name);
             for (var j = 0; j < n.Routes.Count; j++)
             {
                 var r = n.Routes[j];
@@ -240,6 +243,9 @@ public static partial class LabValidator
                 if (spec.Gateway is { } gw && !gw.IsIPv6LinkLocal && !own.Any(a => a.Address.AddressFamily == gw.AddressFamily && InSubnet(gw, a.Address, a.PrefixLength)))
                     throw new NetNsException("GatewayUnreachable", NetNsErrorCategory.InvalidArgument,
                         $"Invalid lab definition at {p}.Gateway: the gateway {gw} of the route to {spec.DestinationText} in namespace '{n.Name}' is on no subnet of that namespace's lab addresses ({(own.Count == 0 ? "it has none" : string.Join(", ", own.Select(a => a.Address + "/" + a.PrefixLength)))}).", r.Gateway);
+                if (n.Nat && spec.PrefixLength == 0 && spec.Family == AddressFamily.InterNetwork)
+                    throw new NetNsException("DefaultRouteExists", NetNsErrorCategory.InvalidArgument,
+                        $"Invalid lab definition at {p}: namespace '{n.Name}' has Nat, which gives it its IPv4 default route (via the host); remove this one.", r.Destination);
                 if (!seen.Add(spec.FamilyName + " " + spec.DestinationText + " " + spec.Metric))
                     throw Duplicate($"{p}: namespace '{n.Name}' has a second route to {spec.DestinationText} with the same metric.", r.Destination);
             }

@@ -31,6 +31,15 @@ internal sealed class NatOps : KernelOps
 
     private const string HostForwardFile = "host-ip_forward";
 
+    /// <summary>The name of a lab namespace's end of its NAT link.</summary>
+    public const string LabInterface = "nat0";
+
+    /// <summary>Removes the NATs whose namespace is gone (Clear-NetLab): their host-side rule, link and record.</summary>
+    public void SweepGone()
+    {
+        foreach (var r in Records().Where(r => !Kernel.NamespaceExists(r.Namespace))) Undo(r);
+    }
+
     /// <summary>The NATs NetNs set up, from their records.</summary>
     public List<NetNamespaceNat> Get() => Records().Select(r => new NetNamespaceNat(r.Namespace, r.Interface, r.Address, r.HostInterface, r.Gateway)).ToList();
 
