@@ -211,8 +211,8 @@ public class LabCommandTests
         var cmd = LabCommands.NamespaceBatch(Walkthrough(), "ns2");
         Assert.Equal(new[] { "-n", "ns2", "-batch", "-" }, cmd.Arguments);
         Assert.Equal(
-            "link set dev lo alias netns-lab:wt up\nlink set dev eth1-ns2 alias netns-lab:wt up\nlink set dev x2 alias netns-lab:wt up\n" +
-            "address add 10.0.0.2/24 dev eth1-ns2\naddress add fd00::2/64 dev x2\n", cmd.StandardInput);
+            "link set dev lo alias netns-lab:wt up\nlink set dev eth1-ns2 addrgenmode none\nlink set dev eth1-ns2 alias netns-lab:wt up\nlink set dev x2 alias netns-lab:wt up\n" +
+            "address add 10.0.0.2/24 dev eth1-ns2\naddress add fd00::2/64 dev x2 nodad\n", cmd.StandardInput);
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public class LabCommandTests
     {
         var lines = LabCommands.NamespaceBatchLines(Walkthrough(), "ns1");
         Assert.Equal("address fd00::1/64 on 'x1' in namespace 'ns1'",
-            LabCommands.FailedTarget("Error: ipv6: something\nCommand failed -:5\n", lines));
+            LabCommands.FailedTarget("Error: ipv6: something\nCommand failed -:6\n", lines));
         Assert.Null(LabCommands.FailedTarget("garbage", lines));
     }
 

@@ -77,17 +77,29 @@ public static class LabCommands
     {
         var alias = LabMarks.Alias(d.Name);
         var lines = new List<(string, string)> { (string.Join(' ', IpCommands.LinkSetArgs("lo", up: true, alias: alias)), $"link 'lo' in namespace '{@namespace}'") };
-        var ends = new List<(string Name, IReadOnlyList<string> Addresses)>();
+        var ends = new List<(string Name, IReadOnlyList<string> Addresses, bool LinkLocal)>();
         foreach (var l in d.Links)
         {
-            if (l.Namespace == @namespace) ends.Add((l.Name, l.Addresses));
-            if (l.PeerNamespace == @namespace) ends.Add((l.PeerName, l.PeerAddresses));
+            if (l.Namespace == @namespace) ends.Add((l.Name, l.Addresses, l.LinkLocal));
+            if (l.PeerNamespace == @namespace) ends.Add((l.PeerName, l.PeerAddresses, l.LinkLocal));
         }
-        foreach (var (name, _) in ends)
+        foreach (var (name, addrs, linkLocal) in ends)
+        {
+            if (!linkLocal && !addrs.Any(a => a.Contains(':'))) lines.Add(($"link set dev {name} addrgenmode none", $"link '{name}' in namespace '{@namespace}'"));
             lines.Add((string.Join(' ', IpCommands.LinkSetArgs(name, up: true, alias: alias)), $"link '{name}' in namespace '{@namespace}'"));
-        foreach (var (name, addrs) in ends)
+        }
+        foreach (var (name, addrs, _) in ends)
             foreach (var a in addrs)
-                lines.Add(($"address add {Normalize(a)} dev {name}", $"address {a} on '{name}' in namespace '{@namespace}'"));
+                lines.Add(($"address add {Normalize(a)} dev {name}{(a.Contains(':') ? " nodad" : "")}", $"address {a} on '{name}' in namespace '{@namespace}'"));
+        // The routes, as the lines of ip -batch (no -6 there: an IPv6 default route without a gateway is ::/0).
+        if (d.Namespaces.FirstOrDefault(n => n.Name == @namespace) is { Routes.Count: > 0 } ns)
+            foreach (var r in ns.Routes)
+            {
+                var spec = Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: true);
+                var args = spec.IpArguments("add").Where(x => x != "-6").ToList();
+                if (spec.PrefixLength == 0 && spec.Family == System.Net.Sockets.AddressFamily.InterNetworkV6) args[2] = "::/0";
+                lines.Add((string.Join(' ', args), $"route to {spec.DestinationText} in namespace '{@namespace}'"));
+            }
         return lines;
     }
 
