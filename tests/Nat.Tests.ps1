@@ -22,6 +22,12 @@ BeforeAll {
     $count | & ip netns exec $u nft -f -
     # A table of someone else's in the root namespace.
     "table ip $handTable {`n chain c {`n }`n}`n" | & nft -f -
+    function Invoke-ChildPwsh([string] $Script) {
+        $exe = [Environment]::ProcessPath
+        $pre = @()
+        if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
+        (& $exe @pre -NoProfile -NonInteractive -Command "Import-Module '$script:NetNsModule'; $Script" 2>&1 | Out-String)
+    }
     function Get-Seen([string] $Comment) {
         $rules = (& ip netns exec $u nft -j list table ip seen | ConvertFrom-Json).nftables | Where-Object { $_.rule } | ForEach-Object { $_.rule }
         (($rules | Where-Object comment -eq $Comment).expr | Where-Object { $_.counter }).counter.packets
@@ -73,7 +79,7 @@ Describe 'Enable-NetNamespaceNat' {
     }
 
     It 'previews with -WhatIf: the veth, the addresses, the route and the nft batches' {
-        $w = Enable-NetNamespaceNat $u -WhatIf 6>&1 | Out-String
+        $w = Invoke-ChildPwsh "Enable-NetNamespaceNat $u -WhatIf"
         $w | Should -Match 'nft -f -'
         $w | Should -Match ([regex]::Escape("ip -n $u route add default via"))
         @(Get-NetNamespaceNat).Namespace | Should -Not -Contain $u

@@ -23,6 +23,13 @@ BeforeAll {
     function Format-NetNsRoute($r) {
         "$($r.Destination) gw=$($r.Gateway) dev=$($r.Interface) metric=$($r.Metric) proto=$($r.Protocol) scope=$($r.Scope)"
     }
+    # What-if messages go to the host, not to a stream: run the line in a child pwsh and return its text.
+    function Invoke-ChildPwsh([string] $Script) {
+        $exe = [Environment]::ProcessPath
+        $pre = @()
+        if ((Split-Path -Leaf $exe) -ne 'pwsh') { $pre = @(Join-Path $PSHOME 'pwsh.dll') }
+        (& $exe @pre -NoProfile -NonInteractive -Command "Import-Module '$script:NetNsModule'; $Script" 2>&1 | Out-String)
+    }
     function Get-IpRoute([string] $Namespace, [switch] $V6) {
         $a = @('-j', '-n', $Namespace); if ($V6) { $a += '-6' }
         @((& ip @a route show) | ConvertFrom-Json) | ForEach-Object { Format-IpRoute $_ }
@@ -74,13 +81,14 @@ Describe 'Add-NetNsRoute, Get-NetNsRoute and Remove-NetNsRoute' {
         @(Get-NetNsRoute -Namespace $a -AllTables | Where-Object Table -eq 255).Count | Should -BeGreaterThan 0
         (& ip -j -n $a route show table 100 | ConvertFrom-Json).dst | Should -Be '10.74.0.0/24'
         Get-NetNsRoute -Namespace $a -Table 100 | Remove-NetNsRoute -ErrorAction Stop
-        @(& ip -j -n $a route show table 100 2>$null | ConvertFrom-Json).Count | Should -Be 0
+        @(& ip -j -n $a route show table 100 2>$null | ConvertFrom-Json | Where-Object { $_.dst }).Count | Should -Be 0
     }
 
     It 'shows the ip route line in -Verbose and -WhatIf, and -WhatIf changes nothing' {
         $before = @(Get-IpRoute $a)
-        $v = Add-NetNsRoute -Namespace $a 10.75.0.0/16 10.71.0.2 -WhatIf -Verbose 4>&1 6>&1 | Out-String
-        $v | Should -Match ([regex]::Escape("ip -n $a route add 10.75.0.0/16 via 10.71.0.2"))
+        $v = Invoke-ChildPwsh "Add-NetNsRoute -Namespace $a 10.75.0.0/16 10.71.0.2 -WhatIf | Select-Object -ExpandProperty Exists"
+        $v | Should -Match ([regex]::Escape("What if: Performing the operation `"ip -n $a route add 10.75.0.0/16 via 10.71.0.2`""))
+        $v | Should -Match 'False'
         @(Get-IpRoute $a) | Should -Be $before
         $v = Add-NetNsRoute -Namespace $a 10.75.0.0/16 10.71.0.2 -Verbose -ErrorAction Stop 4>&1 | Out-String
         $v | Should -Match ([regex]::Escape("ip -n $a route add 10.75.0.0/16 via 10.71.0.2   (in process: rtnetlink)"))
@@ -196,7 +204,7 @@ Describe 'A router namespace between two subnets' {
     It 'Set-NetNamespace writes NamespaceNotFound and previews with -WhatIf' {
         Set-NetNamespace 'nosuchns-routes' -Forwarding Enabled -ErrorVariable e -ErrorAction SilentlyContinue
         Assert-NetNsError $e 'NamespaceNotFound' 'ObjectNotFound'
-        $w = Set-NetNamespace $h1 -Forwarding Enabled -WhatIf 6>&1 | Out-String
+        $w = Invoke-ChildPwsh "Set-NetNamespace $h1 -Forwarding Enabled -WhatIf"
         $w | Should -Match ([regex]::Escape("ip netns exec $h1 sysctl -w net.ipv4.ip_forward=1"))
         (Get-NetNamespace $h1).IPv4Forwarding | Should -BeFalse
     }
