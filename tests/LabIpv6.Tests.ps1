@@ -82,6 +82,9 @@ Describe 'IPv6 on lab links' {
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
             while (-not (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
             (Test-NetNamespaceConnection $h1 10.2.0.2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
+            # First packets over a fresh userspace datapath can be lost (upcalls); neighbour discovery adds a round: retry a while.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Test-NetNamespaceConnection $h1 fd00:2::2 -Count 1 -TimeoutSeconds 0.5 -Quiet) -and [DateTime]::UtcNow -lt $deadline) { }
             (Test-NetNamespaceConnection $h1 fd00:2::2 -Count 1 -TimeoutSeconds 2).Success | Should -BeTrue
             $m = @(Test-NetLabConnectivity $lab.Name -ExpectTopology -TimeoutSeconds 1 -Count 1)
             $m.Count | Should -Be 8
