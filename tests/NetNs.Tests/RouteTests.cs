@@ -477,7 +477,7 @@ public class LabRoutingTests
             "{ \"Name\": \"r1\", \"Forwarding\": true, \"Nat\": true, \"Routes\": [ { \"Destination\": \"default\", \"Gateway\": \"10.2.0.2\" } ] }", StringComparison.Ordinal);
         Assert.NotEqual(Routed, withDefault);
         var e = Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabValidator.Check(NetNs.Core.Lab.LabDefinitionReader.FromJson(withDefault)));
-        Assert.Equal("DefaultRouteExists", e.ErrorId);
+        Assert.Equal("InvalidLabDefinition", e.ErrorId);
         Assert.Contains("Namespaces[1].Routes[0]", e.Message, StringComparison.Ordinal);
         var clash = Routed.Replace("\"Namespace\": \"r1\", \"Name\": \"eth2\"", "\"Namespace\": \"r1\", \"Name\": \"nat0\"", StringComparison.Ordinal);
         Assert.Equal("DuplicateLabObject", Assert.Throws<NetNsException>(() => NetNs.Core.Lab.LabValidator.Check(NetNs.Core.Lab.LabDefinitionReader.FromJson(clash))).ErrorId);

@@ -244,7 +244,7 @@ public static partial class LabValidator
                     throw new NetNsException("GatewayUnreachable", NetNsErrorCategory.InvalidArgument,
                         $"Invalid lab definition at {p}.Gateway: the gateway {gw} of the route to {spec.DestinationText} in namespace '{n.Name}' is on no subnet of that namespace's lab addresses ({(own.Count == 0 ? "it has none" : string.Join(", ", own.Select(a => a.Address + "/" + a.PrefixLength)))}).", r.Gateway);
                 if (n.Nat && spec.PrefixLength == 0 && spec.Family == AddressFamily.InterNetwork)
-                    throw new NetNsException("DefaultRouteExists", NetNsErrorCategory.InvalidArgument,
+                    throw new NetNsException("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument,
                         $"Invalid lab definition at {p}: namespace '{n.Name}' has Nat, which gives it its IPv4 default route (via the host); remove this one.", r.Destination);
                 if (!seen.Add(spec.FamilyName + " " + spec.DestinationText + " " + spec.Metric))
                     throw Duplicate($"{p}: namespace '{n.Name}' has a second route to {spec.DestinationText} with the same metric.", r.Destination);
