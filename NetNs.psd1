@@ -14,6 +14,8 @@
         'Invoke-InNamespace',
         'Get-NetLink', 'Add-VethPair', 'Move-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'Add-NetAddress', 'Get-NetAddress', 'Remove-NetAddress',
+        'Add-NetNsRoute', 'Get-NetNsRoute', 'Remove-NetNsRoute', 'Set-NetNamespace',
+        'Enable-NetNamespaceNat', 'Disable-NetNamespaceNat', 'Get-NetNamespaceNat',
         'Test-NetNamespaceConnection',
         'Set-NetNamespaceDns', 'Get-NetNamespaceDns',
         'Start-NetDhcpServer', 'Get-NetDhcpServer', 'Stop-NetDhcpServer', 'Get-NetDhcpLease', 'Get-NetDhcpServerLog',

@@ -40,6 +40,12 @@ public abstract class NetNsCmdlet : PSCmdlet
     /// <summary>Address operations over this cmdlet's context.</summary>
     private protected AddressOps Addresses => new(Context);
 
+    /// <summary>Route operations over this cmdlet's context.</summary>
+    private protected Core.Routes.RouteOps Routes => new(Context);
+
+    /// <summary>Forwarding (router) operations over this cmdlet's context.</summary>
+    private protected ForwardingOps ForwardingOps => new(Context);
+
     // Trace lines of worker threads (a lab's OVSDB transaction runs beside its kernel part): -Verbose can only be written
     // from the pipeline thread, so they wait here until it writes the next line or the operation returns.
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _laterTrace = new();

@@ -195,7 +195,7 @@ public class LabCommandTests
             "link add name eth1-ns1 netns ns1 type veth peer name veth-ns1\n" +
             "link add name eth1-ns2 mtu 1400 netns ns2 type veth peer name veth-ns2 mtu 1400\n" +
             "link add name x1 netns ns1 type veth peer name x2 netns ns2\n" +
-            "link set dev veth-ns1 alias netns-lab:wt up\nlink set dev veth-ns2 alias netns-lab:wt up\n", cmd.StandardInput);
+            "link set dev veth-ns1 addrgenmode none\nlink set dev veth-ns1 alias netns-lab:wt up\nlink set dev veth-ns2 addrgenmode none\nlink set dev veth-ns2 alias netns-lab:wt up\n", cmd.StandardInput);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public class LabCommandTests
         var d = Walkthrough();
         Assert.Contains("link add name eth1-ns1 netns ns1 type veth peer name veth-ns1 netns sw\n", LabCommands.RootBatch(d, "sw").StandardInput);
         Assert.DoesNotContain("alias", LabCommands.RootBatch(d, "sw").StandardInput);
-        Assert.Equal(new[] { "link set dev veth-ns1 alias netns-lab:wt up", "link set dev veth-ns2 alias netns-lab:wt up" }, LabCommands.SwitchBatchLines(d).Select(x => x.Line));
+        Assert.Equal(new[] { "link set dev veth-ns1 addrgenmode none", "link set dev veth-ns1 alias netns-lab:wt up", "link set dev veth-ns2 addrgenmode none", "link set dev veth-ns2 alias netns-lab:wt up" }, LabCommands.SwitchBatchLines(d).Select(x => x.Line));
     }
 
     [Fact]
@@ -213,8 +213,8 @@ public class LabCommandTests
         var cmd = LabCommands.NamespaceBatch(Walkthrough(), "ns2");
         Assert.Equal(new[] { "-n", "ns2", "-batch", "-" }, cmd.Arguments);
         Assert.Equal(
-            "link set dev lo alias netns-lab:wt up\nlink set dev eth1-ns2 alias netns-lab:wt up\nlink set dev x2 alias netns-lab:wt up\n" +
-            "address add 10.0.0.2/24 dev eth1-ns2\naddress add fd00::2/64 dev x2\n", cmd.StandardInput);
+            "link set dev lo alias netns-lab:wt up\nlink set dev eth1-ns2 addrgenmode none\nlink set dev eth1-ns2 alias netns-lab:wt up\nlink set dev x2 alias netns-lab:wt up\n" +
+            "address add 10.0.0.2/24 dev eth1-ns2\naddress add fd00::2/64 dev x2 nodad\n", cmd.StandardInput);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public class LabCommandTests
     {
         var lines = LabCommands.NamespaceBatchLines(Walkthrough(), "ns1");
         Assert.Equal("address fd00::1/64 on 'x1' in namespace 'ns1'",
-            LabCommands.FailedTarget("Error: ipv6: something\nCommand failed -:5\n", lines));
+            LabCommands.FailedTarget("Error: ipv6: something\nCommand failed -:6\n", lines));
         Assert.Null(LabCommands.FailedTarget("garbage", lines));
     }
 
@@ -298,10 +298,10 @@ public class LabPictureAndMatrixTests
         var dot = LabDiagram.ToDot(Split());
         Assert.StartsWith("graph \"vl\" {", dot);
         Assert.Contains("\"ns:a\" [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", label=\"a\\neth0 10.0.0.1/24\"];", dot);
-        Assert.Contains("\"br:br0\" [shape=ellipse, style=filled, fillcolor=\"#dde7f7\", label=\"br0\\n(netdev)\"];", dot);
+        Assert.Contains("\"br:br0\" [shape=ellipse, style=filled, fillcolor=\"#dde7f7\", label=\"br0\\n(netdev)\\n10.0.0.0/24", dot);
         Assert.Contains("\"ns:a\" -- \"br:br0\" [label=\"eth0 : va\\nVLAN 100\", color=\"#1f77b4\"", dot);
         Assert.Contains("\"ns:b\" -- \"br:br0\" [label=\"eth0 : vb\\nVLAN 200\", color=\"#d62728\"", dot);
-        Assert.Contains("\"ns:c\" -- \"ns:d\" [label=\"p0 : p1\", color=\"#555555\"", dot);
+        Assert.Contains("\"ns:c\" -- \"ns:d\" [label=\"p0 : p1\\n10.9.0.0/30\", color=\"#555555\"", dot);
         Assert.Contains("label=\"d\\np1 10.9.0.2/30\"", dot);
     }
 
@@ -311,10 +311,10 @@ public class LabPictureAndMatrixTests
         var mm = LabDiagram.ToMermaid(Split());
         Assert.Contains("flowchart LR\n", mm);
         Assert.Contains("  n0[\"a<br/>eth0 10.0.0.1/24\"]\n", mm);
-        Assert.Contains("  b0([\"br0<br/>(netdev)\"])\n", mm);
+        Assert.Contains("  b0([\"br0<br/>(netdev)<br/>10.0.0.0/24", mm);
         Assert.Contains("  n1 ---|\"eth0 : vb<br/>VLAN 200\"| b0\n", mm);
         Assert.Contains("  linkStyle 1 stroke:#d62728,stroke-width:2px\n", mm);
-        Assert.Contains("  n2 ---|\"p0 : p1\"| n3\n", mm);
+        Assert.Contains("  n2 ---|\"p0 : p1<br/>10.9.0.0/30\"| n3\n", mm);
     }
 
     [Fact]

@@ -44,14 +44,24 @@ internal sealed class AddressOps : KernelOps
         }
     }
 
-    /// <summary>Adds an address (CIDR) to a link: the RTM_NEWADDR <c>ip address add</c> sends (create, exclusive; scope as ip picks it).</summary>
-    public NetAddress AddAddress(string @namespace, string name, string cidr)
+    /// <summary>
+    /// Adds an address (CIDR) to a link: the RTM_NEWADDR <c>ip address add</c> sends (create, exclusive; scope as ip picks
+    /// it). An IPv6 address is usable when this returns: it waits for duplicate address detection to end
+    /// (<see cref="AddressDad"/>: <c>DuplicateAddress</c>, <c>DadTimeout</c>), unless <paramref name="skipDad"/> adds it with
+    /// IFA_F_NODAD (<c>nodad</c>).
+    /// </summary>
+    public NetAddress AddAddress(string @namespace, string name, string cidr, bool skipDad = false)
     {
         var (ip, prefix) = Validate.Cidr(cidr);
         var normal = ip + "/" + prefix;
-        var cmd = IpCommands.AddressAdd(@namespace, name, normal);
+        var noDad = skipDad && ip.AddressFamily == AddressFamily.InterNetworkV6;
+        var cmd = IpCommands.AddressAdd(@namespace, name, normal, noDad);
         var id = new LinkId(@namespace, name);
-        Send(@namespace, cmd, h => h.AddAddress(name, normal), ex => ex.Errno == 19 ? LinkNotFound(id)
+        Send(@namespace, cmd, h =>
+        {
+            h.AddAddress(name, normal, noDad);
+            if (ip.AddressFamily == AddressFamily.InterNetworkV6 && !noDad) AddressDad.Wait(h, id, ip, prefix, AddressDad.DefaultTimeout, Context.Cancellation);
+        }, ex => ex.Errno == 19 ? LinkNotFound(id)
             : KernelErrors.Refused(ex, cmd, "AddAddressFailed", id.Target, $"Cannot add address {normal} to link '{name}' in {id.Where}",
                 (NetNsErrorCategory.ResourceExists, "AddressExists"), (NetNsErrorCategory.ObjectNotFound, "LinkNotFound")));
         return new NetAddress(@namespace, name, ip.ToString(), prefix, ip.AddressFamily, RtnlMessages.ScopeName(RtnlMessages.DefaultScope(ip)));

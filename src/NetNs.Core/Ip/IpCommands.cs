@@ -125,11 +125,12 @@ internal static class IpCommands
         return new ToolCommand(Ip, a);
     }
 
-    /// <summary><c>ip [-n NS] address add CIDR dev NAME</c></summary>
-    public static ToolCommand AddressAdd(string @namespace, string name, string cidr)
+    /// <summary><c>ip [-n NS] address add CIDR dev NAME [nodad]</c></summary>
+    public static ToolCommand AddressAdd(string @namespace, string name, string cidr, bool noDad = false)
     {
         var a = Base(@namespace);
         a.AddRange(new[] { "address", "add", cidr, "dev", name });
+        if (noDad) a.Add("nodad");
         return new ToolCommand(Ip, a);
     }
 

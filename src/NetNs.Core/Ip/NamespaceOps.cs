@@ -28,7 +28,10 @@ internal sealed class NamespaceOps : KernelOps
         using (var root = Kernel.At(""))
             foreach (var n in names) ids[n] = root.NsIdOf(n);
         var pids = Kernel.ProcessesIn(names);
-        return names.Select(n => new NetNamespace(n, ids[n], pids[n], stale: Kernel.IsStale(n))).ToList();
+        var stale = names.Where(Kernel.IsStale).ToHashSet(StringComparer.Ordinal);
+        var forwarding = new ForwardingOps(Context).Read(names.Where(n => !stale.Contains(n)).ToList());
+        return names.Select(n => new NetNamespace(n, ids[n], pids[n], stale: stale.Contains(n),
+            ipv4Forwarding: forwarding.TryGetValue(n, out var f) ? f.IPv4 : null, ipv6Forwarding: forwarding.TryGetValue(n, out var g) ? g.IPv6 : null)).ToList();
     }
 
     /// <summary>

@@ -67,6 +67,8 @@ internal sealed class NamespaceRemoval
                 if (ports.Count > 0 && OvsTeardownCommand(ports) is { } del) action += Environment.NewLine + del;
                 if (!Confirm(name, action)) continue;
                 _context.Dhcp.StopIn(new[] { name });
+                try { new Nat.NatOps(_context).DisableIfAny(name); }
+                catch (NetNsException ex) { Warning($"Namespace '{name}' had NAT; removing it failed: {ex.Message} Run Disable-NetNamespaceNat {name}."); }
                 _namespaces.RemoveKernelPart(name, Force);
                 orphaned.AddRange(ports);
             }

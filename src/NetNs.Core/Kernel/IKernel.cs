@@ -35,6 +35,12 @@ internal interface IKernel
     void DeleteNamespace(string name);
 
     /// <summary>
+    /// Reads sysctls (keys such as net.ipv4.ip_forward) in each of <paramref name="namespaces"/> ("" = root), values in the
+    /// order of <paramref name="keys"/>; null where one cannot be read (no such key, namespace gone, not allowed to enter).
+    /// </summary>
+    Dictionary<string, string?[]> ReadSysctls(IReadOnlyCollection<string> namespaces, IReadOnlyList<string> keys);
+
+    /// <summary>
     /// Runs <paramref name="work"/> for each item with a handle on the item's namespace, for many namespaces at the cost
     /// of few (production: one thread visiting each namespace in turn). Goes on after a failure; returns the items that
     /// failed with their exception (entering a namespace fails with <c>NamespaceNotFound</c> or <c>SetnsFailed</c>).
@@ -82,11 +88,30 @@ internal interface IKernelHandle : IDisposable
     /// <summary>Every address (RTM_GETADDR dump of all families), in the kernel's order.</summary>
     List<KernelAddress> Addresses();
 
-    /// <summary>Adds an address (CIDR) to link <paramref name="name"/> (create, exclusive).</summary>
-    void AddAddress(string name, string cidr);
+    /// <summary>Adds an address (CIDR) to link <paramref name="name"/> (create, exclusive); <paramref name="noDad"/> sets IFA_F_NODAD.</summary>
+    void AddAddress(string name, string cidr, bool noDad = false);
 
     /// <summary>Deletes an address (CIDR) from link <paramref name="name"/>.</summary>
     void DeleteAddress(string name, string cidr);
+
+    /// <summary>Every route of every table (RTM_GETROUTE dump) of one family, or both when <paramref name="family"/> is null.</summary>
+    List<Netlink.KernelRoute> Routes(System.Net.Sockets.AddressFamily? family);
+
+    /// <summary>Adds a route (create, exclusive); its interface, when named, is looked up here (ENODEV when missing).</summary>
+    void AddRoute(Routes.RouteSpec route);
+
+    /// <summary>Deletes the first route of the table matching what <paramref name="route"/> names.</summary>
+    void DeleteRoute(Routes.RouteSpec route);
+
+    /// <summary>Reads a sysctl of this namespace (e.g. net.ipv4.ip_forward), trimmed; null when it cannot be read.</summary>
+    string? ReadSysctl(string key);
+
+    /// <summary>Sets addrgenmode none on link <paramref name="name"/> (IFLA_INET6_ADDR_GEN_MODE): no IPv6 link-local address when it goes up.</summary>
+    void SetAddrGenModeNone(string name);
+
+    /// <summary>Writes a sysctl of this namespace.</summary>
+    /// <exception cref="Errors.NetNsException"><c>SetSysctlFailed</c>.</exception>
+    void WriteSysctl(string key, string value);
 
     /// <summary>The netns id this namespace gives namespace <paramref name="namespace"/> ("" = the root); null when it has none or cannot be read.</summary>
     int? NsIdOf(string @namespace);

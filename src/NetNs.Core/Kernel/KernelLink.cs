@@ -82,5 +82,12 @@ internal sealed record KernelLink(int Index, string Name, string? Kind, uint Fla
     }
 }
 
-/// <summary>An address as the kernel reports it (an RTM_NEWADDR reply).</summary>
-internal sealed record KernelAddress(int Index, IPAddress Address, int PrefixLength, byte Scope, bool Permanent);
+/// <summary>An address as the kernel reports it (an RTM_NEWADDR reply); <paramref name="Flags"/> are its IFA_F_* flags.</summary>
+internal sealed record KernelAddress(int Index, IPAddress Address, int PrefixLength, byte Scope, bool Permanent, uint Flags = 0)
+{
+    /// <summary>IFA_F_TENTATIVE: IPv6 duplicate address detection has not finished; the address cannot be used yet.</summary>
+    public bool Tentative => (Flags & Netlink.RtnlMessages.IfaFTentative) != 0;
+
+    /// <summary>IFA_F_DADFAILED: duplicate address detection found the address in use on the link.</summary>
+    public bool DadFailed => (Flags & Netlink.RtnlMessages.IfaFDadFailed) != 0;
+}

@@ -33,6 +33,9 @@ internal sealed class RtnlKernel : IKernel
     public void DeleteNamespace(string name) => NetnsCreate.Delete(name);
 
     /// <inheritdoc />
+    public Dictionary<string, string?[]> ReadSysctls(IReadOnlyCollection<string> namespaces, IReadOnlyList<string> keys) => NamespaceSysctl.ReadEach(namespaces, keys);
+
+    /// <inheritdoc />
     public List<(T Item, Exception Error)> InEach<T>(IEnumerable<T> items, Func<T, string> namespaceOf, Action<T, IKernelHandle> work) =>
         NetnsThread.RunEach(items, namespaceOf, item =>
         {
@@ -112,7 +115,25 @@ internal sealed class RtnlHandle : IKernelHandle
     public List<KernelAddress> Addresses() =>
         _s.Dump(RtnlMessages.GetAddresses(_s.NextSeq()), RtnlMessages.RtmNewAddr).Select(m => RtnlMessages.ParseAddress(m)).OfType<KernelAddress>().ToList();
 
-    public void AddAddress(string name, string cidr) => _s.Request(RtnlMessages.AddAddress(_s.NextSeq(), (uint)IndexOf(name), cidr));
+    public void AddAddress(string name, string cidr, bool noDad = false) => _s.Request(RtnlMessages.AddAddress(_s.NextSeq(), (uint)IndexOf(name), cidr, noDad));
+
+    public List<KernelRoute> Routes(System.Net.Sockets.AddressFamily? family) =>
+        _s.Dump(RtnlMessages.GetRoutes(_s.NextSeq(), family), RtnlMessages.RtmNewRoute).Select(m => RtnlMessages.ParseRoute(m)).OfType<KernelRoute>().ToList();
+
+    public void SetAddrGenModeNone(string name) => _s.Request(RtnlMessages.SetAddrGenMode(_s.NextSeq(), name));
+
+    public void AddRoute(Routes.RouteSpec route) => _s.Request(RtnlMessages.NewRoute(_s.NextSeq(), route, route.Interface is null ? null : IndexOf(route.Interface)));
+
+    public void DeleteRoute(Routes.RouteSpec route) => _s.Request(RtnlMessages.DeleteRoute(_s.NextSeq(), route, route.Interface is null ? null : IndexOf(route.Interface)));
+
+    // /proc/sys/net is resolved in the namespace of the thread that opens the file: a setns thread (none for the root).
+    public string? ReadSysctl(string key) => NetnsThread.Run(Namespace, () => NamespaceSysctl.Read(key));
+
+    public void WriteSysctl(string key, string value) => NetnsThread.Run(Namespace, () =>
+    {
+        NamespaceSysctl.Write(Namespace, key, value);
+        return 0;
+    });
 
     public void DeleteAddress(string name, string cidr) => _s.Request(RtnlMessages.DeleteAddress(_s.NextSeq(), (uint)IndexOf(name), cidr));
 

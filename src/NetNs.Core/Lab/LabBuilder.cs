@@ -137,6 +137,8 @@ internal sealed class LabBuilder
                 catch (NetNsException ex) { failures.Add(ex); }
             }
             if (failures.Count > 0) throw failures[0];
+            LabNetlink.ApplyRouting(_context, d);
+            foreach (var n in d.Namespaces.Where(n => n.Nat)) new Nat.NatOps(_context).Enable(n.Name, Nat.NatOps.LabInterface, null);
             foreach (var s in d.Dhcp) _context.Dhcp.StartLabServer(s);
             record.State = "Complete";
             LabStore.Save(record);
@@ -234,6 +236,11 @@ internal sealed class LabBuilder
         var switchNsAlive = r.SwitchNamespace.Length == 0 || existingNs.Contains(r.SwitchNamespace);
         var namespaces = d.Namespaces.Select(n => n.Name).Where(existingNs.Contains).ToList();
         _context.Dhcp.StopIn(namespaces);
+        foreach (var n in d.Namespaces.Where(n => n.Nat && existingNs.Contains(n.Name)))
+        {
+            try { new Nat.NatOps(_context).DisableIfAny(n.Name); }
+            catch (NetNsException ex) { errors.Add(ex); }
+        }
         errors.AddRange(LabNetlink.RemoveNamespaces(_context, namespaces));
         // The kernel deletes the pairs asynchronously: wait until the ends in the switch namespace are really gone, and
         // delete any that are not (only ends carrying the lab's mark).

@@ -56,10 +56,17 @@ internal static class LabCommands
         return lines;
     }
 
-    /// <summary>Lines marking the bridge-port ends and bringing them up (in the switch namespace).</summary>
+    /// <summary>
+    /// Lines marking the bridge-port ends and bringing them up (in the switch namespace); a port carries no address, so
+    /// it first gets addrgenmode none (no IPv6 link-local address, no solicitations flooded through the switch).
+    /// </summary>
     public static List<(string Line, string Target)> SwitchBatchLines(LabDefinition d) =>
         d.Links.Where(l => l.IsBridgeLink)
-            .Select(l => (string.Join(' ', IpCommands.LinkSetArgs(l.PeerName, up: true, alias: LabMarks.Alias(d.Name))), $"link '{l.PeerName}'"))
+            .SelectMany(l => new[]
+            {
+                ($"link set dev {l.PeerName} addrgenmode none", $"link '{l.PeerName}'"),
+                (string.Join(' ', IpCommands.LinkSetArgs(l.PeerName, up: true, alias: LabMarks.Alias(d.Name))), $"link '{l.PeerName}'"),
+            })
             .ToList();
 
     /// <summary><c>ip -batch -</c> in the root namespace.</summary>
@@ -70,17 +77,29 @@ internal static class LabCommands
     {
         var alias = LabMarks.Alias(d.Name);
         var lines = new List<(string, string)> { (string.Join(' ', IpCommands.LinkSetArgs("lo", up: true, alias: alias)), $"link 'lo' in namespace '{@namespace}'") };
-        var ends = new List<(string Name, IReadOnlyList<string> Addresses)>();
+        var ends = new List<(string Name, IReadOnlyList<string> Addresses, bool LinkLocal)>();
         foreach (var l in d.Links)
         {
-            if (l.Namespace == @namespace) ends.Add((l.Name, l.Addresses));
-            if (l.PeerNamespace == @namespace) ends.Add((l.PeerName, l.PeerAddresses));
+            if (l.Namespace == @namespace) ends.Add((l.Name, l.Addresses, l.LinkLocal));
+            if (l.PeerNamespace == @namespace) ends.Add((l.PeerName, l.PeerAddresses, l.LinkLocal));
         }
-        foreach (var (name, _) in ends)
+        foreach (var (name, addrs, linkLocal) in ends)
+        {
+            if (!linkLocal && !addrs.Any(a => a.Contains(':'))) lines.Add(($"link set dev {name} addrgenmode none", $"link '{name}' in namespace '{@namespace}'"));
             lines.Add((string.Join(' ', IpCommands.LinkSetArgs(name, up: true, alias: alias)), $"link '{name}' in namespace '{@namespace}'"));
-        foreach (var (name, addrs) in ends)
+        }
+        foreach (var (name, addrs, _) in ends)
             foreach (var a in addrs)
-                lines.Add(($"address add {Normalize(a)} dev {name}", $"address {a} on '{name}' in namespace '{@namespace}'"));
+                lines.Add(($"address add {Normalize(a)} dev {name}{(a.Contains(':') ? " nodad" : "")}", $"address {a} on '{name}' in namespace '{@namespace}'"));
+        // The routes, as the lines of ip -batch (no -6 there: an IPv6 default route without a gateway is ::/0).
+        if (d.Namespaces.FirstOrDefault(n => n.Name == @namespace) is { Routes.Count: > 0 } ns)
+            foreach (var r in ns.Routes)
+            {
+                var spec = Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: true);
+                var args = spec.IpArguments("add").Where(x => x != "-6").ToList();
+                if (spec.PrefixLength == 0 && spec.Family == System.Net.Sockets.AddressFamily.InterNetworkV6) args[2] = "::/0";
+                lines.Add((string.Join(' ', args), $"route to {spec.DestinationText} in namespace '{@namespace}'"));
+            }
         return lines;
     }
 
@@ -91,8 +110,8 @@ internal static class LabCommands
         var list = new List<LabLinkSetup> { new("lo", alias, Array.Empty<string>()) };
         foreach (var l in d.Links)
         {
-            if (l.Namespace == @namespace) list.Add(new LabLinkSetup(l.Name, alias, l.Addresses));
-            if (l.PeerNamespace == @namespace) list.Add(new LabLinkSetup(l.PeerName, alias, l.PeerAddresses));
+            if (l.Namespace == @namespace) list.Add(new LabLinkSetup(l.Name, alias, l.Addresses, l.LinkLocal));
+            if (l.PeerNamespace == @namespace) list.Add(new LabLinkSetup(l.PeerName, alias, l.PeerAddresses, l.LinkLocal));
         }
         return list;
     }

@@ -8,8 +8,8 @@ namespace NetNs.Core.Lab;
 /// The connectivity matrix of a lab: every namespace probes every IPv4 address of every other namespace (ICMP echo,
 /// in process, paced and retried; or a ring sample of it for big labs), and the expected outcome derived from the
 /// topology: two interfaces share a layer-2 segment when they are the two ends of a veth pair, or ports of the same
-/// bridge on the same VLAN (access tag, or untagged); an address is reachable when the source has an address in its
-/// subnet on the same segment.
+/// bridge on the same VLAN (access tag, or untagged); an address is reachable when a path of routes and forwarding
+/// namespaces leads there over such segments and the reply finds its way back (<see cref="Expectation"/>).
 /// </summary>
 internal static class LabConnectivity
 {
@@ -53,20 +53,71 @@ internal static class LabConnectivity
     public static bool Expected(LabDefinition d, string source, IPAddress address) => Expectation(d)(source, address);
 
     /// <summary>
-    /// <see cref="Expected"/> for many pairs: the hosts and segments of <paramref name="d"/> are worked out once, and the
-    /// returned function answers each (source, address).
+    /// <see cref="Expected"/> for many pairs: the hosts, segments and routes of <paramref name="d"/> are worked out once,
+    /// and the returned function answers each (source, address). The answer follows layer 3 as the kernel does: the
+    /// source routes the packet (its connected subnets, then its lab routes by longest prefix, the default route last),
+    /// the next hop must be an address on the same layer-2 segment as the interface the route leaves by, and a namespace
+    /// that receives a packet not addressed to one of its own addresses passes it on only when it forwards (a router).
+    /// The reply must find its way back the same way to the source's address on the interface the request left by. So
+    /// a missing return route, or a router with forwarding off, predicts unreachable.
     /// </summary>
     public static Func<string, IPAddress, bool> Expectation(LabDefinition d)
     {
         var hosts = Hosts(d);
         var seg = Segments(d);
+        var byNs = d.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var routes = d.Namespaces.ToDictionary(n => n.Name, n => n.Routes
+            .Select(r => Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: false))
+            .Where(r => r.Family == AddressFamily.InterNetwork)
+            .OrderByDescending(r => r.PrefixLength).ThenBy(r => r.Metric ?? 0).ToList(), StringComparer.Ordinal);
+
+        // The (namespace, interface, source address) the packet leaves `ns` by, and the next hop, for each way the kernel may take.
+        IEnumerable<(string Interface, IPAddress Source, IPAddress NextHop)> Hops(string ns, IPAddress dst)
+        {
+            var connected = hosts.Where(h => h.Namespace == ns && LabValidator.InSubnet(dst, h.Address, h.Prefix)).ToList();
+            if (connected.Count > 0) return connected.Select(h => (h.Interface, h.Address, dst));
+            foreach (var r in routes.GetValueOrDefault(ns) ?? new List<Routes.RouteSpec>())
+            {
+                if (r.PrefixLength > 0 && !LabValidator.InSubnet(dst, r.Destination, r.PrefixLength)) continue;
+                var via = hosts.Where(h => h.Namespace == ns && (r.Interface is null || h.Interface == r.Interface)
+                    && (r.Gateway is null || LabValidator.InSubnet(r.Gateway, h.Address, h.Prefix))).ToList();
+                if (via.Count == 0) continue;
+                return via.Take(1).Select(h => (h.Interface, h.Address, r.Gateway ?? dst));
+            }
+            return Enumerable.Empty<(string, IPAddress, IPAddress)>();
+        }
+
+        // Where a packet from `ns` to `dst` ends up: the namespace that owns `dst`, and the source address it carried; null when it is lost.
+        (string Namespace, IPAddress Source)? Deliver(string ns, IPAddress dst, IPAddress? source)
+        {
+            var at = ns;
+            IPAddress? src = source;
+            for (var ttl = 0; ttl < 16; ttl++)
+            {
+                if (hosts.Any(h => h.Namespace == at && h.Address.Equals(dst))) return src is null ? null : (at, src);
+                if (at != ns && !(byNs.GetValueOrDefault(at)?.Forwarding ?? false)) return null;
+                string? next = null;
+                foreach (var (iface, from, hop) in Hops(at, dst))
+                {
+                    var segment = seg.GetValueOrDefault((at, iface));
+                    var owner = hosts.FirstOrDefault(h => h.Address.Equals(hop) && h.Namespace != at && seg.GetValueOrDefault((h.Namespace, h.Interface)) == segment);
+                    if (owner.Namespace is null) continue;
+                    src ??= from;
+                    next = owner.Namespace;
+                    break;
+                }
+                if (next is null) return null;
+                at = next;
+            }
+            return null;
+        }
+
         return (source, address) =>
         {
-            var target = hosts.FirstOrDefault(h => h.Address.Equals(address));
-            if (target.Namespace is null) return false;
-            var targetSeg = seg.GetValueOrDefault((target.Namespace, target.Interface));
-            return hosts.Any(h => h.Namespace == source && seg.GetValueOrDefault((h.Namespace, h.Interface)) == targetSeg
-                && LabValidator.InSubnet(address, h.Address, h.Prefix));
+            var there = Deliver(source, address, null);
+            if (there is null) return false;
+            var back = Deliver(there.Value.Namespace, there.Value.Source, address);
+            return back is { } b && b.Namespace == source;
         };
     }
 

@@ -57,14 +57,57 @@ public sealed class LabBridge
     public OvsDatapathType DatapathType { get; }
 }
 
-/// <summary>A network namespace of a lab.</summary>
+/// <summary>A network namespace of a lab: a host, or a router when it forwards.</summary>
 public sealed class LabNamespace
 {
     /// <summary>Creates a namespace definition.</summary>
-    public LabNamespace(string name) => Name = name;
+    public LabNamespace(string name, bool forwarding = false, IEnumerable<LabRoute>? routes = null, bool nat = false)
+    {
+        Name = name;
+        Nat = nat;
+        Forwarding = forwarding;
+        Routes = (routes ?? Array.Empty<LabRoute>()).ToList();
+    }
 
     /// <summary>Namespace name.</summary>
     public string Name { get; }
+
+    /// <summary>True for a router: IPv4 and IPv6 forwarding on (its own net.ipv4.ip_forward, net.ipv6.conf.all.forwarding).</summary>
+    public bool Forwarding { get; }
+
+    /// <summary>
+    /// True when the namespace reaches what the host reaches, as Enable-NetNamespaceNat gives it: a link nat0 to the root
+    /// namespace, a default route through it and source NAT; the hosts it routes for go out through it too.
+    /// </summary>
+    public bool Nat { get; }
+
+    /// <summary>Routes added to its main table once its addresses stand.</summary>
+    public IReadOnlyList<LabRoute> Routes { get; }
+}
+
+/// <summary>A route of a lab namespace (as Add-NetNsRoute takes it).</summary>
+public sealed class LabRoute
+{
+    /// <summary>Creates a route definition.</summary>
+    public LabRoute(string destination, string? gateway = null, string? @interface = null, int? metric = null)
+    {
+        Destination = destination;
+        Gateway = gateway;
+        Interface = @interface;
+        Metric = metric;
+    }
+
+    /// <summary>A network in CIDR form, a host address, or 'default'.</summary>
+    public string Destination { get; }
+
+    /// <summary>The next hop: an address on a subnet of one of the namespace's lab links.</summary>
+    public string? Gateway { get; }
+
+    /// <summary>The output link (one of the namespace's lab links).</summary>
+    public string? Interface { get; }
+
+    /// <summary>The metric; the kernel's default when null.</summary>
+    public int? Metric { get; }
 }
 
 /// <summary>
@@ -77,8 +120,9 @@ public sealed class LabLink
     /// <summary>Creates a link definition.</summary>
     public LabLink(string @namespace, string name, string peerName, string? peerNamespace, string? bridge,
         IEnumerable<string>? addresses = null, IEnumerable<string>? peerAddresses = null, int? mtu = null,
-        int? tag = null, IEnumerable<int>? trunk = null)
+        int? tag = null, IEnumerable<int>? trunk = null, bool linkLocal = false)
     {
+        LinkLocal = linkLocal;
         Namespace = @namespace;
         Name = name;
         PeerName = peerName;
@@ -120,6 +164,12 @@ public sealed class LabLink
 
     /// <summary>Trunk VLANs of the bridge port (empty: all VLANs / none configured).</summary>
     public IReadOnlyList<int> Trunk { get; }
+
+    /// <summary>
+    /// True when the namespace end(s) should get an IPv6 link-local address although they carry no IPv6 address (by
+    /// default such a lab link gets none: addrgenmode none). A link with an IPv6 address always has one.
+    /// </summary>
+    public bool LinkLocal { get; }
 
     /// <summary>True when end B is a bridge port.</summary>
     public bool IsBridgeLink => Bridge is not null;

@@ -17,8 +17,9 @@ public static class LabDefinitionReader
 {
     private static readonly string[] TopKeys = { "Name", "Bridges", "Namespaces", "Links", "Dhcp" };
     private static readonly string[] BridgeKeys = { "Name", "DatapathType" };
-    private static readonly string[] NamespaceKeys = { "Name" };
-    private static readonly string[] LinkKeys = { "Namespace", "Name", "PeerName", "PeerNamespace", "Bridge", "Address", "PeerAddress", "Mtu", "Tag", "Trunk" };
+    private static readonly string[] NamespaceKeys = { "Name", "Forwarding", "Routes", "Nat" };
+    private static readonly string[] RouteKeys = { "Destination", "Gateway", "Interface", "Metric" };
+    private static readonly string[] LinkKeys = { "Namespace", "Name", "PeerName", "PeerNamespace", "Bridge", "Address", "PeerAddress", "Mtu", "Tag", "Trunk", "LinkLocal" };
     private static readonly string[] DhcpKeys = { "Namespace", "Interface", "RangeStart", "RangeEnd", "LeaseTime", "Router", "DnsServer" };
 
     /// <summary>Reads a definition file by its extension: .json, .yaml/.yml (a .psd1 is read by the cmdlet layer).</summary>
@@ -90,7 +91,14 @@ public static class LabDefinitionReader
             if (o is string s) return new LabNamespace(s);
             var m = AsMap(o, p);
             CheckKeys(m, NamespaceKeys, p);
-            return new LabNamespace(Req(m, "Name", p));
+            var routes = List(Get(m, "Routes"), p + ".Routes").Select((r, j) =>
+            {
+                var rp = $"{p}.Routes[{j}]";
+                var rm = AsMap(r, rp);
+                CheckKeys(rm, RouteKeys, rp);
+                return new LabRoute(Req(rm, "Destination", rp), Str(Get(rm, "Gateway"), rp + ".Gateway"), Str(Get(rm, "Interface"), rp + ".Interface"), Int(Get(rm, "Metric"), rp + ".Metric"));
+            }).ToList();
+            return new LabNamespace(Req(m, "Name", p), Bool(Get(m, "Forwarding"), p + ".Forwarding"), routes, Bool(Get(m, "Nat"), p + ".Nat"));
         }).ToList();
         var links = List(Get(top, "Links"), "Links").Select((o, i) =>
         {
@@ -101,7 +109,7 @@ public static class LabDefinitionReader
                 Str(Get(m, "PeerNamespace"), p + ".PeerNamespace"), Str(Get(m, "Bridge"), p + ".Bridge"),
                 Strings(Get(m, "Address"), p + ".Address"), Strings(Get(m, "PeerAddress"), p + ".PeerAddress"),
                 Int(Get(m, "Mtu"), p + ".Mtu"), Int(Get(m, "Tag"), p + ".Tag"),
-                List(Get(m, "Trunk"), p + ".Trunk").Select((t, j) => Int(t, $"{p}.Trunk[{j}]") ?? 0));
+                List(Get(m, "Trunk"), p + ".Trunk").Select((t, j) => Int(t, $"{p}.Trunk[{j}]") ?? 0), Bool(Get(m, "LinkLocal"), p + ".LinkLocal"));
         }).ToList();
         var dhcp = List(Get(top, "Dhcp"), "Dhcp").Select((o, i) =>
         {
@@ -158,6 +166,14 @@ public static class LabDefinitionReader
         if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
         throw Invalid(path, $"'{s}' is not a whole number.");
     }
+
+    private static bool Bool(object? o, string path) => o switch
+    {
+        null => false,
+        bool b => b,
+        string s when bool.TryParse(s, out var b) => b,
+        _ => throw Invalid(path, $"expected $true or $false, got {Describe(o)}."),
+    };
 
     private static List<object?> List(object? o, string path) => o switch
     {

@@ -18,7 +18,23 @@ public static class LabDefinitionWriter
         if (d.Bridges.Count > 0)
             top["Bridges"] = d.Bridges.Select(b => new Dictionary<string, object?> { ["Name"] = b.Name, ["DatapathType"] = b.DatapathType.ToString() }).ToList<object?>();
         if (d.Namespaces.Count > 0)
-            top["Namespaces"] = d.Namespaces.Select(n => (object?)n.Name).ToList();
+            top["Namespaces"] = d.Namespaces.Select(n =>
+            {
+                if (!n.Forwarding && !n.Nat && n.Routes.Count == 0) return (object?)n.Name;
+                var m = new Dictionary<string, object?> { ["Name"] = n.Name };
+                if (n.Forwarding) m["Forwarding"] = true;
+                if (n.Nat) m["Nat"] = true;
+                if (n.Routes.Count > 0)
+                    m["Routes"] = n.Routes.Select(r =>
+                    {
+                        var rm = new Dictionary<string, object?> { ["Destination"] = r.Destination };
+                        if (r.Gateway is not null) rm["Gateway"] = r.Gateway;
+                        if (r.Interface is not null) rm["Interface"] = r.Interface;
+                        if (r.Metric is not null) rm["Metric"] = r.Metric;
+                        return (object?)rm;
+                    }).ToList();
+                return m;
+            }).ToList();
         if (d.Links.Count > 0)
             top["Links"] = d.Links.Select(l =>
             {
@@ -31,6 +47,7 @@ public static class LabDefinitionWriter
                 if (l.Mtu is not null) m["Mtu"] = l.Mtu;
                 if (l.Tag is not null) m["Tag"] = l.Tag;
                 if (l.Trunk.Count > 0) m["Trunk"] = l.Trunk.Select(t => (object?)t).ToList();
+                if (l.LinkLocal) m["LinkLocal"] = true;
                 return (object?)m;
             }).ToList();
         if (d.Dhcp.Count > 0)
@@ -108,6 +125,7 @@ public static class LabDefinitionWriter
         null => "$null",
         string s => "'" + s.Replace("'", "''") + "'",
         int i => i.ToString(CultureInfo.InvariantCulture),
+        bool b => b ? "$true" : "$false",
         Dictionary<string, object?> m => InlineMap(m),
         List<object?> l => "@(" + string.Join(", ", l.Select(Inline)) + ")",
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "$null",

@@ -1,4 +1,5 @@
 using NetNs.Core.Ovs;
+using NetNs.Core.Errors;
 using System.Collections.Concurrent;
 using NetNs.Core.Ip;
 using NetNs.Core.Models;
@@ -33,6 +34,24 @@ internal sealed class LabInspector
     private static OvsDatapathType AsDefined(OvsDatapathType defined, OvsDatapathType live) =>
         defined == OvsDatapathType.Auto && OvsDatapath.FromColumn(OvsDatapath.Resolve(defined, out _)) == live ? defined : live;
 
+    /// <summary>
+    /// The routes added to a namespace (protocol boot, table main) as lab routes: written as the definition wrote them when
+    /// one matches (destination and gateway), so that a lab as built compares equal; any other with its interface and metric.
+    /// </summary>
+    private static List<LabRoute> LiveRoutes(List<NetNsRoute> live, IReadOnlyList<LabRoute> defined)
+    {
+        string Key(string dst, string? gw) => dst + " " + (gw is null ? "" : System.Net.IPAddress.Parse(gw).ToString());
+        var byKey = new Dictionary<string, LabRoute>(StringComparer.Ordinal);
+        foreach (var r in defined)
+        {
+            try { byKey.TryAdd(Key(Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, null, null, null, false).DestinationText, r.Gateway), r); }
+            catch (NetNsException) { /* the definition was checked when it was built */ }
+        }
+        return live.Where(r => r.Protocol == "boot")
+            .Select(r => byKey.TryGetValue(Key(r.Destination, r.Gateway), out var def) ? def : new LabRoute(r.Destination, r.Gateway, r.Interface, (int)r.Metric))
+            .ToList();
+    }
+
     /// <summary>The live lab as a definition.</summary>
     public LabDefinition ReadLive(LabRecord r)
     {
@@ -44,11 +63,18 @@ internal sealed class LabInspector
         var nsList = d.Namespaces.Select(n => n.Name).Where(all.Contains).ToList();
         var links = new ConcurrentDictionary<string, List<NetLink>>();
         var addrs = new ConcurrentDictionary<string, List<NetAddress>>();
+        var routes = new ConcurrentDictionary<string, List<LabRoute>>();
+        var routeOps = new Routes.RouteOps(_context);
+        var defined = d.Namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
         Parallel.ForEach(nsList, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ct }, ns =>
         {
             links[ns] = linkOps.GetLinks(ns);
             addrs[ns] = addressOps.GetAddresses(ns);
+            // The default route NAT gives a namespace is NAT's, not one of the definition's routes.
+            routes[ns] = LiveRoutes(routeOps.Get(ns).Where(x => x.Interface != Nat.NatOps.LabInterface).ToList(), defined[ns].Routes);
         });
+        var forwarding = new ForwardingOps(_context).Read(nsList);
+        var natted = new Nat.NatOps(_context).Get().Select(x => x.Namespace).ToHashSet(StringComparer.Ordinal);
         var bridges = new List<LabBridge>();
         Ovs.OvsState? ovs = null;
         if (d.Bridges.Count > 0)
@@ -67,6 +93,11 @@ internal sealed class LabInspector
         List<string> AddressesOf(string ns, string name) =>
             addrs.TryGetValue(ns, out var list) ? list.Where(a => a.Name == name && a.Scope == "global").Select(a => a.Address + "/" + a.PrefixLength).ToList() : new List<string>();
 
+        // LinkLocal as a definition says it: a link-local address on an end that has no other IPv6 address.
+        bool LinkLocalOf(string ns, string name) =>
+            addrs.TryGetValue(ns, out var list) && list.Any(a => a.Name == name && a.Family == "IPv6" && a.Scope == "link")
+            && !list.Any(a => a.Name == name && a.Family == "IPv6" && a.Scope == "global");
+
         void Add(string ns, NetLink a)
         {
             done.Add((ns, a.Name));
@@ -75,13 +106,13 @@ internal sealed class LabInspector
             var peerName = a.PeerName ?? "?";
             if (peerNs is not null && peerNs == r.SwitchNamespace && ovs?.FindPort(peerName) is { } port && ovs.BridgeOfPortUuid(port.Uuid) is { } portBridge && bridgeNames.Contains(portBridge))
             {
-                result.Add(new LabLink(ns, a.Name, peerName, null, portBridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks));
+                result.Add(new LabLink(ns, a.Name, peerName, null, portBridge, AddressesOf(ns, a.Name), null, mtu, port.Tag, port.Trunks, LinkLocalOf(ns, a.Name)));
                 return;
             }
             if (peerNs is not null && peerNs.Length > 0 && peerNs != r.SwitchNamespace)
             {
                 done.Add((peerNs, peerName));
-                result.Add(new LabLink(ns, a.Name, peerName, peerNs, null, AddressesOf(ns, a.Name), AddressesOf(peerNs, peerName), mtu));
+                result.Add(new LabLink(ns, a.Name, peerName, peerNs, null, AddressesOf(ns, a.Name), AddressesOf(peerNs, peerName), mtu, linkLocal: LinkLocalOf(ns, a.Name)));
                 return;
             }
             // The peer is in the switch namespace but on no lab bridge: report it as a dangling bridge link.
@@ -100,7 +131,7 @@ internal sealed class LabInspector
             foreach (var a in links[ns].Where(x => x.Kind == "veth" && x.Alias == mark && !done.Contains((ns, x.Name))).OrderBy(x => x.Name, StringComparer.Ordinal))
                 Add(ns, a);
         var dhcp = d.Dhcp.Where(s => all.Contains(s.Namespace));
-        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n)), result, dhcp);
+        return new LabDefinition(d.Name, bridges, nsList.Select(n => new LabNamespace(n, forwarding[n].IPv4 == true, routes[n], natted.Contains(n))), result, dhcp);
     }
 
     /// <summary>One row per namespace, bridge and link of the definition and of the live lab.</summary>
@@ -138,6 +169,17 @@ internal static class LabComparer
         var ln = live.Namespaces.Select(n => n.Name).ToList();
         foreach (var n in dn.Except(ln)) diffs.Add(new NetLabDifference(lab, "Namespace", n, "Missing", null, n, null));
         foreach (var n in ln.Except(dn)) diffs.Add(new NetLabDifference(lab, "Namespace", n, "Extra", null, null, n));
+        foreach (var d in defined.Namespaces)
+        {
+            if (live.Namespaces.FirstOrDefault(x => x.Name == d.Name) is not { } l) continue;
+            if (d.Nat != l.Nat)
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Nat", d.Nat.ToString(), l.Nat.ToString()));
+            if (d.Forwarding != l.Forwarding)
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Forwarding", d.Forwarding.ToString(), l.Forwarding.ToString()));
+            string RouteText(IReadOnlyList<LabRoute> rs) => string.Join("; ", rs.Select(r => r.Destination + (r.Gateway is null ? "" : " via " + r.Gateway) + (r.Interface is null ? "" : " dev " + r.Interface)).Order(StringComparer.Ordinal));
+            if (RouteText(d.Routes) != RouteText(l.Routes))
+                diffs.Add(new NetLabDifference(lab, "Namespace", d.Name, "Different", "Routes", RouteText(d.Routes), RouteText(l.Routes)));
+        }
         foreach (var b in defined.Bridges)
         {
             var l = live.Bridges.FirstOrDefault(x => x.Name == b.Name);
@@ -169,6 +211,7 @@ internal static class LabComparer
             Prop("Mtu", (d.Mtu ?? 1500).ToString(), (l.Mtu ?? 1500).ToString());
             Prop("Address", Addr(d.Addresses), Addr(l.Addresses));
             Prop("PeerAddress", Addr(d.PeerAddresses), Addr(l.PeerAddresses));
+            if (!d.Addresses.Any(a => a.Contains(':'))) Prop("LinkLocal", d.LinkLocal.ToString(), l.LinkLocal.ToString());
         }
         foreach (var l in live.Links)
         {

@@ -5,11 +5,12 @@ using NetNs.Core.Netlink;
 namespace NetNs.Core.Lab;
 
 /// <summary>One link change inside a namespace: set up, with an alias, and the addresses (CIDR) to add.</summary>
-public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses);
+public sealed record LabLinkSetup(string Name, string? Alias, IReadOnlyList<string> Addresses, bool LinkLocal = false);
 
 /// <summary>
 /// The kernel part of labs through the context's kernel seam. Applies the per-namespace part of a lab (links up with
-/// their owner-mark alias, addresses) through rtnetlink (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR
+/// their owner-mark alias, addresses; a link without an IPv6 address gets addrgenmode none before it goes up, IPv6
+/// addresses are added nodad) through rtnetlink (RFC 3549; RTM_NEWLINK with IFF_UP and IFLA_IFALIAS, RTM_NEWADDR
 /// with IFA_LOCAL/IFA_ADDRESS) from one thread that enters each namespace in turn (<see cref="Kernel.IKernel.InEach"/>):
 /// the same requests <c>ip -n NS -batch -</c> sends, without starting one process per namespace. Kernel errors come back
 /// with their extended-ack text. ErrorId <c>LabBuildFailed</c> with the kernel's category, naming the link or address.
@@ -123,14 +124,68 @@ internal static class LabNetlink
     {
         var ns = h.Namespace;
         foreach (var l in links)
+        {
+            // A lab link without an IPv6 address gets no link-local one either (addrgenmode none, before it goes up): on a
+            // userspace switch the DAD, router and MLD solicitations of hundreds of link-local addresses, flooded to every
+            // port, delay the first ping by seconds. A kernel without IPv6 refuses the request; nothing to turn off then.
+            if (l.Name != "lo" && !l.LinkLocal && !l.Addresses.Any(IsIPv6))
+            {
+                try { h.SetAddrGenModeNone(l.Name); }
+                catch (RtnlException ex) when (ex.Errno is 97 or 95 or 22) { /* EAFNOSUPPORT, EOPNOTSUPP, EINVAL: no IPv6 here */ }
+                catch (RtnlException ex) { throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot set addrgenmode none on link '{l.Name}' in {LinkId.Describe(ns)}: {ex.Message}", new LinkId(ns, l.Name).Target); }
+            }
             Request(() => h.SetLink(l.Name, true, null, null, null, l.Alias), $"link '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+        }
         foreach (var l in links)
         {
             if (l.Addresses.Count == 0) continue;
             if (h.Link(l.Name) is null) throw new NetNsException("LabBuildFailed", NetNsErrorCategory.ObjectNotFound, $"Cannot create address on link '{l.Name}' in {LinkId.Describe(ns)}: no such device", new LinkId(ns, l.Name).Target);
+            // The validator has checked lab addresses unique: IPv6 ones are added without DAD (nodad), usable at once.
             foreach (var a in l.Addresses)
-                Request(() => h.AddAddress(l.Name, a), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
+                Request(() => h.AddAddress(l.Name, a, IsIPv6(a)), $"address {a} on '{l.Name}' in {LinkId.Describe(ns)}", new LinkId(ns, l.Name).Target);
         }
+    }
+
+    private static bool IsIPv6(string cidr) => cidr.Contains(':');
+
+    /// <summary>
+    /// The routing part of a lab, once its addresses stand: forwarding on in its routers (the namespace's own
+    /// net.ipv4.ip_forward and net.ipv6.conf.all.forwarding) and every namespace's routes (RTM_NEWROUTE as
+    /// <c>ip -n NS route add</c> sends it), from ONE thread that visits each namespace; the equivalent command lines are
+    /// traced first. The first failure is thrown as <c>LabBuildFailed</c> naming the route.
+    /// </summary>
+    public static void ApplyRouting(Context.NetNsContext context, LabDefinition d)
+    {
+        var work = d.Namespaces.Where(n => n.Forwarding || n.Routes.Count > 0).ToList();
+        if (work.Count == 0) return;
+        var specs = work.ToDictionary(n => n.Name, n => n.Routes.Select(r => Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: true)).ToList());
+        foreach (var n in work)
+        {
+            if (n.Forwarding)
+                foreach (var key in new[] { Native.NamespaceSysctl.Ipv4Forwarding, Native.NamespaceSysctl.Ipv6Forwarding })
+                    context.Trace(Process.InProcess.Line(Native.NamespaceSysctl.WriteCommand(n.Name, key, "1"), Process.InProcess.Sysctl));
+            foreach (var r in specs[n.Name]) context.Trace(Process.InProcess.Line(Routes.RouteOps.Command(n.Name, r, "add"), Process.InProcess.Rtnetlink));
+        }
+        var failures = context.Kernel.InEach(work, n => n.Name, (n, h) =>
+        {
+            if (n.Forwarding)
+            {
+                h.WriteSysctl(Native.NamespaceSysctl.Ipv4Forwarding, "1");
+                h.WriteSysctl(Native.NamespaceSysctl.Ipv6Forwarding, "1");
+            }
+            foreach (var r in specs[n.Name])
+            {
+                try { h.AddRoute(r); }
+                catch (RtnlException ex)
+                {
+                    throw new NetNsException("LabBuildFailed", ex.Category, $"Cannot add the route {string.Join(' ', r.IpArguments("add"))} in {LinkId.Describe(n.Name)}: {ex.Message}", new LinkId(n.Name, r.DestinationText).Target);
+                }
+            }
+        });
+        if (failures.Count == 0) return;
+        var (_, failure) = failures[0];
+        if (failure is NetNsException ne) throw ne;
+        throw new NetNsException("LabBuildFailed", NetNsErrorCategory.InvalidResult, "Routing configuration failed: " + failure.Message, null, failure);
     }
 
     private static void Request(Action request, string what, string target)

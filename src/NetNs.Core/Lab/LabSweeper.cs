@@ -124,6 +124,12 @@ internal sealed class LabSweeper
         var nsToDelete = nsOrphans.Where(Ok).ToList();
         _context.Dhcp.StopIn(nsToDelete.Select(n => n.Name).ToList());
         foreach (var e in LabNetlink.RemoveNamespaces(_context, nsToDelete.Select(i => i.Name).ToList())) Warn?.Invoke(e);
+        // A lab namespace that had NAT leaves its host-side rule and link when it goes: remove those of namespaces now gone.
+        if (nsToDelete.Count > 0)
+        {
+            try { new Nat.NatOps(_context).SweepGone(); }
+            catch (NetNsException e) { Warn?.Invoke(e); }
+        }
         removed.AddRange(nsToDelete);
         // Unreadable records (truncated, not JSON): their objects were swept above by their marks (no readable record
         // keeps the lab alive); the file goes too.

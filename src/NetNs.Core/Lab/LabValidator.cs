@@ -139,6 +139,7 @@ public static partial class LabValidator
                 }
             }
         }
+        CheckRoutes(d, ends);
         var served = new HashSet<(string, string)>();
         for (var i = 0; i < d.Dhcp.Count; i++)
         {
@@ -212,6 +213,52 @@ public static partial class LabValidator
     {
         var b = ip.GetAddressBytes();
         return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+    }
+
+    /// <summary>
+    /// Checks each namespace's routes: the syntax as Add-NetNsRoute checks it (the ErrorIds of <see cref="Routes.RouteSpec"/>,
+    /// the message naming the place, e.g. <c>Namespaces[2].Routes[1].Gateway</c>), the interface one of the namespace's lab
+    /// links, and the gateway on a subnet of the namespace's own lab addresses (<c>GatewayUnreachable</c>); no two routes
+    /// alike (<c>DuplicateLabObject</c>).
+    /// </summary>
+    private static void CheckRoutes(LabDefinition d, HashSet<(string, string)> ends)
+    {
+        for (var i = 0; i < d.Namespaces.Count; i++)
+        {
+            var n = d.Namespaces[i];
+            if (n.Routes.Count == 0 && !n.Nat) continue;
+            var own = d.Links.SelectMany(l => (l.Namespace == n.Name ? l.Addresses : Array.Empty<string>()).Concat(l.PeerNamespace == n.Name ? l.PeerAddresses : Array.Empty<string>()))
+                .Select(a => Validate.Cidr(a)).ToList();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            if (n.Nat && ends.Contains((n.Name, Nat.NatOps.LabInterface)))
+                throw Duplicate($"Namespaces[{i}].Nat: namespace '{n.Name}' has a lab link named '{Nat.NatOps.LabInterface}', the name of its NAT link.", n.Name);
+            for (var j = 0; j < n.Routes.Count; j++)
+            {
+                var r = n.Routes[j];
+                var p = $"Namespaces[{i}].Routes[{j}]";
+                Routes.RouteSpec spec;
+                try
+                {
+                    if (r.Metric is < 0) throw new NetNsException("InvalidRouteDestination", NetNsErrorCategory.InvalidArgument, $"Metric {r.Metric} must be 0 or more.", r.Metric);
+                    spec = Routes.RouteSpec.Create(r.Destination, r.Gateway, r.Interface, r.Metric is { } m ? (uint)m : null, null, null, requireNextHop: true);
+                }
+                catch (NetNsException ex) when (ex.Category == NetNsErrorCategory.InvalidArgument)
+                {
+                    var field = ex.ErrorId switch { "InvalidGateway" => ".Gateway", "InvalidInterfaceName" => ".Interface", "NextHopRequired" => "", _ => ".Destination" };
+                    throw new NetNsException(ex.ErrorId, ex.Category, $"Invalid lab definition at {p}{field} (namespace '{n.Name}'): {ex.Message}", ex.Target);
+                }
+                if (spec.Interface is not null && !ends.Contains((n.Name, spec.Interface)))
+                    throw Missing($"{p}.Interface names '{spec.Interface}', which is not a lab link of namespace '{n.Name}'.", spec.Interface);
+                if (spec.Gateway is { } gw && !gw.IsIPv6LinkLocal && !own.Any(a => a.Address.AddressFamily == gw.AddressFamily && InSubnet(gw, a.Address, a.PrefixLength)))
+                    throw new NetNsException("GatewayUnreachable", NetNsErrorCategory.InvalidArgument,
+                        $"Invalid lab definition at {p}.Gateway: the gateway {gw} of the route to {spec.DestinationText} in namespace '{n.Name}' is on no subnet of that namespace's lab addresses ({(own.Count == 0 ? "it has none" : string.Join(", ", own.Select(a => a.Address + "/" + a.PrefixLength)))}).", r.Gateway);
+                if (n.Nat && spec.PrefixLength == 0 && spec.Family == AddressFamily.InterNetwork)
+                    throw new NetNsException("InvalidLabDefinition", NetNsErrorCategory.InvalidArgument,
+                        $"Invalid lab definition at {p}: namespace '{n.Name}' has Nat, which gives it its IPv4 default route (via the host); remove this one.", r.Destination);
+                if (!seen.Add(spec.FamilyName + " " + spec.DestinationText + " " + spec.Metric))
+                    throw Duplicate($"{p}: namespace '{n.Name}' has a second route to {spec.DestinationText} with the same metric.", r.Destination);
+            }
+        }
     }
 
     private static NetNsException Duplicate(string message, object? target) => new("DuplicateLabObject", NetNsErrorCategory.InvalidArgument, "Invalid lab definition: " + message, target);

@@ -7,13 +7,15 @@ namespace NetNs.Core.Models;
 public sealed class NetNamespace
 {
     /// <summary>Creates the object.</summary>
-    public NetNamespace(string name, int? id, IReadOnlyList<int> processIds, bool exists = true, bool stale = false)
+    public NetNamespace(string name, int? id, IReadOnlyList<int> processIds, bool exists = true, bool stale = false, bool? ipv4Forwarding = null, bool? ipv6Forwarding = null)
     {
         Name = name;
         Id = id;
         ProcessIds = processIds;
         Exists = exists;
         State = stale ? NetNamespaceState.Stale : NetNamespaceState.Active;
+        IPv4Forwarding = ipv4Forwarding;
+        IPv6Forwarding = ipv6Forwarding;
     }
 
     /// <summary>The namespace name (a file name under /run/netns).</summary>
@@ -39,6 +41,15 @@ public sealed class NetNamespace
     /// half-done <c>ip netns add</c>). Other cmdlets refuse a stale entry (NamespaceStale); Remove-NetNamespace removes it.
     /// </summary>
     public NetNamespaceState State { get; }
+
+    /// <summary>The same namespace with its forwarding switches.</summary>
+    public NetNamespace WithForwarding(bool? ipv4, bool? ipv6) => new(Name, Id, ProcessIds, Exists, State == NetNamespaceState.Stale, ipv4, ipv6);
+
+    /// <summary>True when the namespace forwards IPv4 packets between its links (its own net.ipv4.ip_forward): a router; null when it cannot be read (not root).</summary>
+    public bool? IPv4Forwarding { get; }
+
+    /// <summary>True when the namespace forwards IPv6 packets (its own net.ipv6.conf.all.forwarding); null when it cannot be read.</summary>
+    public bool? IPv6Forwarding { get; }
 
     /// <inheritdoc />
     public override string ToString() => Name;

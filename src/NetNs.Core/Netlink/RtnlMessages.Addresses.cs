@@ -20,6 +20,12 @@ internal static partial class RtnlMessages
 
     private const ushort IfaAddress = 1, IfaLocal = 2, IfaFlags = 8;
     private const uint IfaFPermanent = 0x80;
+    /// <summary>IFA_F_NODAD.</summary>
+    internal const byte IfaFNoDad = 0x02;
+    /// <summary>IFA_F_DADFAILED.</summary>
+    internal const uint IfaFDadFailed = 0x08;
+    /// <summary>IFA_F_TENTATIVE.</summary>
+    internal const uint IfaFTentative = 0x40;
     private const ushort NetnsaNsId = 1, NetnsaFd = 3;
 
     /// <summary>RT_SCOPE_UNIVERSE (global).</summary>
@@ -53,21 +59,23 @@ internal static partial class RtnlMessages
 
     /// <summary>
     /// RTM_NEWADDR (create, exclusive) of a CIDR address on interface <paramref name="index"/>, with IFA_LOCAL and
-    /// IFA_ADDRESS and the default scope (<see cref="DefaultScope"/>): what <c>ip address add CIDR dev NAME</c> sends.
+    /// IFA_ADDRESS and the default scope (<see cref="DefaultScope"/>): what <c>ip address add CIDR dev NAME</c> sends; with
+    /// <paramref name="noDad"/> the flag IFA_F_NODAD (<c>… nodad</c>: an IPv6 address is usable at once, without duplicate
+    /// address detection).
     /// </summary>
-    public static byte[] AddAddress(uint seq, uint index, string cidr) => Address(RtmNewAddr, (ushort)(FRequest | FAck | FCreate | FExcl), seq, index, cidr);
+    public static byte[] AddAddress(uint seq, uint index, string cidr, bool noDad = false) => Address(RtmNewAddr, (ushort)(FRequest | FAck | FCreate | FExcl), seq, index, cidr, noDad);
 
     /// <summary>RTM_DELADDR of a CIDR address on interface <paramref name="index"/>: what <c>ip address del CIDR dev NAME</c> sends.</summary>
     public static byte[] DeleteAddress(uint seq, uint index, string cidr) => Address(RtmDelAddr, (ushort)(FRequest | FAck), seq, index, cidr);
 
-    private static byte[] Address(ushort type, ushort flags, uint seq, uint index, string cidr)
+    private static byte[] Address(ushort type, ushort flags, uint seq, uint index, string cidr, bool noDad = false)
     {
         var (ip, prefix) = Validation.Validate.Cidr(cidr);
         var bytes = ip.GetAddressBytes();
         var scope = ip.AddressFamily == AddressFamily.InterNetwork ? DefaultScope(ip) : ScopeGlobal;
         var m = new List<byte>
         {
-            (byte)(ip.AddressFamily == AddressFamily.InterNetwork ? 2 : 10), (byte)prefix, 0, type == RtmDelAddr ? (byte)0 : scope,
+            (byte)(ip.AddressFamily == AddressFamily.InterNetwork ? 2 : 10), (byte)prefix, noDad ? IfaFNoDad : (byte)0, type == RtmDelAddr ? (byte)0 : scope,
         };
         m.AddRange(U32(index));
         Attr(m, IfaLocal, bytes);
@@ -78,7 +86,7 @@ internal static partial class RtnlMessages
     /// <summary>RTM_GETADDR dump of every address of the socket's namespace (all families): what <c>ip address show</c> sends.</summary>
     public static byte[] GetAddresses(uint seq) => Message(RtmGetAddr, (ushort)(FRequest | FDump), seq, new List<byte>(new byte[8]));
 
-    /// <summary>Parses an RTM_NEWADDR message: IFA_LOCAL (else IFA_ADDRESS), prefix, scope, and IFA_F_PERMANENT (from IFA_FLAGS when present); null when it is not one.</summary>
+    /// <summary>Parses an RTM_NEWADDR message: IFA_LOCAL (else IFA_ADDRESS), prefix, scope, and the IFA_F_* flags (from IFA_FLAGS when present); null when it is not one.</summary>
     public static KernelAddress? ParseAddress(ReadOnlySpan<byte> message)
     {
         if (message.Length < 24 || TypeOf(message) != RtmNewAddr) return null;
@@ -95,7 +103,7 @@ internal static partial class RtnlMessages
         }
         var bytes = local ?? address;
         if (bytes is not { Length: 4 or 16 }) return null;
-        return new KernelAddress(index, new IPAddress(bytes), prefix, scope, (flags & IfaFPermanent) != 0);
+        return new KernelAddress(index, new IPAddress(bytes), prefix, scope, (flags & IfaFPermanent) != 0, flags);
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ internal static class InProcess
     /// <summary>An OVSDB transaction or read.</summary>
     public const string Ovsdb = "OVSDB JSON-RPC";
 
+    /// <summary>A sysctl written or read on a thread inside the namespace.</summary>
+    public const string Sysctl = "setns, /proc/sys";
+
     /// <summary>An ethtool ioctl.</summary>
     public const string Ethtool = "SIOCETHTOOL";
 

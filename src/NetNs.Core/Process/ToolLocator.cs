@@ -19,6 +19,7 @@ internal static class ToolLocator
         ["ethtool"] = "ethtool",
         ["ping"] = "iputils-ping",
         ["dot"] = "graphviz",
+        ["nft"] = "nftables",
         ["kill"] = "procps",
     };
 

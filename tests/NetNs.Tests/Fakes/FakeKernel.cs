@@ -47,6 +47,12 @@ internal sealed class FakeKernel : IKernel
         public List<KernelAddress> Addresses { get; } = new();
         public List<(int Index, System.Net.IPAddress Address)> Neighbours { get; } = new();
         public Dictionary<Ns, int> Ids { get; } = new();
+        public List<KernelRoute> Routes { get; } = new();
+        public Dictionary<string, string> Sysctls { get; } = new(StringComparer.Ordinal)
+        {
+            ["net/ipv4/ip_forward"] = "0",
+            ["net/ipv6/conf/all/forwarding"] = "0",
+        };
         public int IdOf(Ns other)
         {
             if (!Ids.TryGetValue(other, out var id)) Ids[other] = id = Ids.Count;
@@ -79,6 +85,12 @@ internal sealed class FakeKernel : IKernel
     public List<string> Calls { get; } = new();
 
     public Dictionary<string, List<int>> Pids { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>IPv6 addresses another host on the link already holds: adding one fails DAD (IFA_F_DADFAILED).</summary>
+    public HashSet<IPAddress> Duplicates { get; } = new();
+
+    public Dictionary<string, string?[]> ReadSysctls(IReadOnlyCollection<string> namespaces, IReadOnlyList<string> keys) =>
+        namespaces.ToDictionary(n => n, n => keys.Select(k => (n.Length == 0 ? _root : _named.GetValueOrDefault(n))?.Sysctls.GetValueOrDefault(k)).ToArray(), StringComparer.Ordinal);
 
     public List<int> Stopped { get; } = new();
 
@@ -280,13 +292,64 @@ internal sealed class FakeKernel : IKernel
 
         public System.Net.Sockets.Socket OpenIcmpSocket() => throw new NotSupportedException("The fake kernel has no sockets: the ICMP probe is tested on the real kernel.");
 
-        public void AddAddress(string name, string cidr)
+        public void AddAddress(string name, string cidr, bool noDad = false)
         {
             var l = Find(name);
             var (ip, prefix) = NetNs.Core.Validation.Validate.Cidr(cidr);
             if (_ns.Addresses.Any(a => a.Index == l.Index && a.Address.Equals(ip))) throw new RtnlException(17, null);
-            Record($"addr add {cidr} dev {name}");
-            _ns.Addresses.Add(new KernelAddress(l.Index, ip, prefix, RtnlMessages.DefaultScope(ip), true));
+            Record($"addr add {cidr} dev {name}{(noDad ? " nodad" : "")}");
+            var flags = 0x80u | (!noDad && _k.Duplicates.Contains(ip) ? RtnlMessages.IfaFDadFailed | RtnlMessages.IfaFTentative : 0);
+            _ns.Addresses.Add(new KernelAddress(l.Index, ip, prefix, RtnlMessages.DefaultScope(ip), true, flags));
+        }
+
+        public List<KernelRoute> Routes(System.Net.Sockets.AddressFamily? family) =>
+            _ns.Routes.Where(r => family is null || r.Family == RtnlMessages.FamilyByte(family.Value)).ToList();
+
+        private static bool Same(KernelRoute r, NetNs.Core.Routes.RouteSpec s) =>
+            r.Family == RtnlMessages.FamilyByte(s.Family) && r.DestinationLength == s.PrefixLength && r.Table == s.Table
+            && (s.PrefixLength == 0 || s.Destination.Equals(r.Destination));
+
+        public void AddRoute(NetNs.Core.Routes.RouteSpec route)
+        {
+            int? oif = route.Interface is null ? null : Find(route.Interface).Index;
+            if (_ns.Routes.Any(r => Same(r, route) && (r.Priority ?? 0) == (route.Metric ?? 0))) throw new RtnlException(17, null);
+            if (route.Gateway is { } gw)
+            {
+                var onLink = _ns.Addresses.FirstOrDefault(a => a.Address.AddressFamily == gw.AddressFamily
+                    && NetNs.Core.Routes.RouteSpec.Network(a.Address, a.PrefixLength).Equals(NetNs.Core.Routes.RouteSpec.Network(gw, a.PrefixLength)));
+                if (onLink is null) throw new RtnlException(101, null);
+                oif ??= onLink.Index;
+            }
+            Record(string.Join(' ', route.IpArguments("add")));
+            _ns.Routes.Add(new KernelRoute
+            {
+                Family = RtnlMessages.FamilyByte(route.Family), DestinationLength = (byte)route.PrefixLength, Table = route.Table,
+                Protocol = RtnlMessages.ProtocolBoot, Scope = route.Gateway is null ? RtnlMessages.ScopeLink : RtnlMessages.ScopeGlobal, Type = 1,
+                Destination = route.PrefixLength == 0 ? null : route.Destination, Gateway = route.Gateway, OutputIndex = oif, Priority = route.Metric,
+            });
+        }
+
+        public void DeleteRoute(NetNs.Core.Routes.RouteSpec route)
+        {
+            int? oif = route.Interface is null ? null : Find(route.Interface).Index;
+            var r = _ns.Routes.FirstOrDefault(r => Same(r, route) && (route.Gateway is null || route.Gateway.Equals(r.Gateway))
+                && (oif is null || r.OutputIndex == oif) && (route.Metric is null || (r.Priority ?? 0) == route.Metric)) ?? throw new RtnlException(3, null);
+            Record(string.Join(' ', route.IpArguments("del")));
+            _ns.Routes.Remove(r);
+        }
+
+        public string? ReadSysctl(string key) => _ns.Sysctls.GetValueOrDefault(key);
+
+        public void SetAddrGenModeNone(string name)
+        {
+            Find(name);
+            Record("link set " + name + " addrgenmode none");
+        }
+
+        public void WriteSysctl(string key, string value)
+        {
+            Record($"sysctl {key}={value}");
+            _ns.Sysctls[key] = value;
         }
 
         public void DeleteAddress(string name, string cidr)

@@ -42,6 +42,10 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
     [Parameter]
     public SwitchParameter NoClobber { get; set; }
 
+    /// <summary>Lists each namespace's routes in its box.</summary>
+    [Parameter]
+    public SwitchParameter ShowRoutes { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -51,7 +55,7 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
             var format = Format.ToLowerInvariant();
             if (format is "mermaid" or "dot")
             {
-                var text = format == "dot" ? LabDiagram.ToDot(d) : LabDiagram.ToMermaid(d);
+                var text = format == "dot" ? LabDiagram.ToDot(d, ShowRoutes) : LabDiagram.ToMermaid(d, ShowRoutes);
                 if (Path is null) { WriteObject(text); return; }
                 var target = OutputFile(Path, NoClobber, force: false);
                 if (!ShouldProcess(target, $"Write the {Format} diagram of lab '{d.Name}'")) return;
@@ -63,7 +67,7 @@ public sealed class ExportNetLabDiagramCommand : LabCmdlet
                 throw new NetNsException("MissingPath", NetNsErrorCategory.InvalidArgument, $"-Format {Format} writes a file: give -Path.", Format);
             var full = OutputFile(Path, NoClobber, force: false);
             if (!ShouldProcess(full, $"dot -T{format} -o {full}")) return;
-            LabDiagram.Render(Runner, d, format, full, CancellationToken);
+            LabDiagram.Render(Runner, d, format, full, CancellationToken, ShowRoutes);
             WriteObject(new FileInfo(full));
         });
     }

@@ -57,6 +57,12 @@ public sealed class NewNetLabCommand : LabCmdlet
                 commands.Add(LabCommands.Batch(options.SwitchNamespace, LabCommands.SwitchBatchLines(d).Select(x => x.Line)).ToString());
             commands.AddRange(d.Namespaces.Select(n => LabCommands.NamespaceBatch(d, n.Name).ToString()));
             if (LabCommands.OvsBuild(d, datapaths, options.OvsSocket) is { } ovs) commands.Add(ovs.ToString());
+            foreach (var n in d.Namespaces.Where(n => n.Forwarding))
+                foreach (var key in new[] { Core.Native.NamespaceSysctl.Ipv4Forwarding, Core.Native.NamespaceSysctl.Ipv6Forwarding })
+                    commands.Add(Core.Native.NamespaceSysctl.WriteCommand(n.Name, key, "1") + "   (in process: " + Core.Process.InProcess.Sysctl + ")");
+            foreach (var n in d.Namespaces.Where(n => n.Nat))
+                commands.Add($"# NAT for {n.Name}, as Enable-NetNamespaceNat {n.Name} does:" + Environment.NewLine
+                    + string.Join(Environment.NewLine, Core.Nat.NatOps.Plan(n.Name, Core.Nat.NatOps.LabInterface, "nsnatXXXXXX", System.Net.IPNetwork.Parse("100.127.0.0/30"))));
             if (!ShouldProcess($"lab '{d.Name}' ({d.Namespaces.Count} namespaces, {d.Bridges.Count} bridges, {d.Links.Count} links)", string.Join(Environment.NewLine, commands)))
             {
                 if (IsWhatIf) WriteObject(d);

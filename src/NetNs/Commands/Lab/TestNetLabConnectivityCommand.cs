@@ -13,7 +13,8 @@ namespace NetNs.Commands.Lab;
 /// resolving, a flow still being set up) is sent again, up to -Count times, each waiting -TimeoutSeconds, before the pair
 /// counts as unreachable. Labs of more than 100 namespaces are sampled (-Sample 8: each namespace probes the next 8 in the
 /// lab's order, a ring) unless -Sample 0 asks for the full matrix. With -ExpectTopology the
-/// expected outcome is derived from the definition (veth peers, bridge ports on the same VLAN, same subnet); with -Expected
+/// expected outcome is derived from the definition (segments: veth peers, bridge ports on the same VLAN; then subnets, routes,
+/// forwarding and the return path); with -Expected
 /// it comes from objects with Source, Destination or Address, and Reachable (or Expected) properties, e.g. a previous run.
 /// Cells whose outcome differs from the expectation have Differs = $true; a warning counts them, and -DifferentOnly
 /// returns only those. Timeouts are in seconds. Errors: LabNotFound (ObjectNotFound).</para>
