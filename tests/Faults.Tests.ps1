@@ -512,7 +512,7 @@ for (`$r = 1; `$r -le $Rounds; `$r++) {
         if (`$diff) { Start-Sleep 1 }
         foreach (`$c in `$diff) {
             `$again = Test-NetNamespaceConnection -Namespace `$c.Source -Target `$c.Address -Count 3 -TimeoutSeconds 2
-            if ([bool]`$again.Success -ne [bool]`$c.Expected) { `$differ++; `$errors.Add("round `$r: `$(`$c.Source) -> `$(`$c.Address) reachable `$([bool]`$again.Success), expected `$([bool]`$c.Expected)") }
+            if ([bool]`$again.Success -ne [bool]`$c.Expected) { `$differ++; `$errors.Add("round `${r}: `$(`$c.Source) -> `$(`$c.Address) reachable `$([bool]`$again.Success), expected `$([bool]`$c.Expected)") }
         }
     }
     if (`$lab) {
