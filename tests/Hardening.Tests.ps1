@@ -32,6 +32,9 @@ BeforeDiscovery {
         plen    = @{ Id = 'InvalidAddress'; Values = [ordered]@{ '33' = 33; '-1' = -1; '200' = 200 } }
         trunk   = @{ Id = 'InvalidTrunk'; Values = [ordered]@{ zero = @(0, 10); reserved = @(10, 4095); negative = @(-1) } }
         prefix  = @{ Id = 'InvalidNamespaceName'; Values = [ordered]@{ control = "h`u{1}"; newline = "h`n"; dash = '-h'; slash = 'a/b' } }
+        # Routes (Add-/Get-/Remove-NetNsRoute).
+        dest    = @{ Id = 'InvalidRouteDestination'; Values = [ordered]@{ control = "10.201.50.0`u{1}/24"; newline = "10.201.50.0/24`n"; dash = '-10.201.50.0/24'; long = '1' * 300 } }
+        gw      = @{ Id = 'InvalidGateway'; Values = [ordered]@{ control = "10.201.0.2`u{1}"; newline = "10.201.0.2`n"; dash = '-10.201.0.2'; long = '1' * 300 } }
     }
     # Placeholders, filled in at run time: <fx> fixture namespace, <ra> root end (a port of <br>), <ib> inner end (10.201.0.1/24,
     # in <fx>), <rc> a root end that is no port, <br> the bridge, <new>/<new2> fresh link names, <newns> a fresh namespace name.
@@ -50,6 +53,22 @@ BeforeDiscovery {
         @{ Cmd = 'Export-NetLabDiagram'; Param = 'Name'; Kind = 'lab'; Base = @{ Format = 'Dot' } }
         @{ Cmd = 'New-NetLabDefinition'; Param = 'Name'; Kind = 'lab'; Base = @{ Star = $true; HostCount = 2 } }
         @{ Cmd = 'New-NetLabDefinition'; Param = 'Bridge'; Kind = 'if'; Base = @{ Star = $true; HostCount = 2; Name = 'x' } }
+        @{ Cmd = 'Add-NetNsRoute'; Param = 'Destination'; Kind = 'dest'; Base = @{ Namespace = '<fx>'; Interface = '<ib>' } }
+        @{ Cmd = 'Add-NetNsRoute'; Param = 'Gateway'; Kind = 'gw'; Base = @{ Namespace = '<fx>'; Destination = '10.201.50.0/24' } }
+        @{ Cmd = 'Add-NetNsRoute'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>'; Destination = '10.201.50.0/24' } }
+        @{ Cmd = 'Add-NetNsRoute'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Destination = '10.201.50.0/24'; Interface = '<ib>' } }
+        @{ Cmd = 'Remove-NetNsRoute'; Param = 'Destination'; Kind = 'dest'; Base = @{ Namespace = '<fx>'; Interface = '<ib>' } }
+        @{ Cmd = 'Remove-NetNsRoute'; Param = 'Gateway'; Kind = 'gw'; Base = @{ Namespace = '<fx>'; Destination = '10.201.50.0/24' } }
+        @{ Cmd = 'Remove-NetNsRoute'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>'; Destination = '10.201.50.0/24' } }
+        @{ Cmd = 'Remove-NetNsRoute'; Param = 'Namespace'; Kind = 'ns'; Base = @{ Destination = '10.201.50.0/24'; Interface = '<ib>' } }
+        @{ Cmd = 'Get-NetNsRoute'; Param = 'Destination'; Kind = 'dest'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetNsRoute'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Get-NetNsRoute'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Set-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{ Forwarding = 'Enabled' } }
+        @{ Cmd = 'Enable-NetNamespaceNat'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
+        @{ Cmd = 'Enable-NetNamespaceNat'; Param = 'Interface'; Kind = 'if'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Enable-NetNamespaceNat'; Param = 'Subnet'; Kind = 'cidr'; Base = @{ Namespace = '<fx>' } }
+        @{ Cmd = 'Disable-NetNamespaceNat'; Param = 'Namespace'; Kind = 'ns'; Base = @{} }
         @{ Cmd = 'New-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }
         @{ Cmd = 'Get-NetNamespace'; Param = 'Name'; Kind = 'nspat'; Base = @{} }
         @{ Cmd = 'Remove-NetNamespace'; Param = 'Name'; Kind = 'ns'; Base = @{} }
@@ -221,7 +240,10 @@ Describe 'Bad names and values are refused with InvalidArgument before anything 
     It 'covers every name or value parameter of every exported cmdlet (the others are validated by the parameter binder, or are objects, paths or filters tested elsewhere)' {
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         # Objects and script blocks (Definition: tests/LabFuzz.Tests.ps1; InputObject: the UnsupportedInputObject cases), file paths, and a filter.
-        $elsewhere = 'Definition', 'InputObject', 'ScriptBlock', 'ArgumentList', 'Expected', 'Path', 'Get-NetLink -Kind'
+        # Metric and Table of the route cmdlets are 32-bit numbers the binder checks (every value is a metric; tables: tests/Routes.Tests.ps1);
+        # Get-NetNamespaceNat -Namespace is a wildcard filter.
+        $elsewhere = 'Definition', 'InputObject', 'ScriptBlock', 'ArgumentList', 'Expected', 'Path', 'Get-NetLink -Kind',
+            'Add-NetNsRoute -Metric', 'Add-NetNsRoute -Table', 'Remove-NetNsRoute -Metric', 'Remove-NetNsRoute -Table', 'Get-NetNsRoute -Table', 'Get-NetNamespaceNat -Namespace'
         $missing = foreach ($c in (Get-Module NetNs).ExportedCmdlets.Values) {
             foreach ($pa in $c.Parameters.Values) {
                 if ($pa.Name -in $common -or $pa.ParameterType -eq [switch] -or $pa.ParameterType.IsEnum) { continue }
