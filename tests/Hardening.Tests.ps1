@@ -233,7 +233,8 @@ AfterAll {
 
 Describe 'Bad names and values are refused with InvalidArgument before anything runs' {
     It 'covers every exported cmdlet that takes a name or value' {
-        $exported = (Get-Module NetNs).ExportedCmdlets.Keys | Where-Object { $_ -ne 'Get-OvsConnection' } | Sort-Object
+        # (Get-OvsConnection has no parameter of that kind; Get-NetNamespaceNat only a wildcard filter.)
+        $exported = (Get-Module NetNs).ExportedCmdlets.Keys | Where-Object { $_ -notin 'Get-OvsConnection', 'Get-NetNamespaceNat' } | Sort-Object
         $TableCmdlets | Should -Be $exported
     }
 

@@ -233,11 +233,14 @@ internal static class IcmpProber
         {
             try { ForgetSettled(); }
             catch (Errors.NetNsException) { /* a namespace went away meanwhile */ }
-            // Targets still in flight when the run was stopped.
-            var unsettled = Enumerable.Range(0, _targets.Count).Where(i => Attempts[i] > 0 && !_settled[i]).ToList();
-            if (unsettled.Count == 0) return;
-            foreach (var i in unsettled) MarkForget(i, lastOfPair: true);
-            try { ForgetSettled(); }
+            // A retry whose first request was answered late still reaches its target after the pair was settled and its
+            // entries forgotten, and the target resolves the source again: one last sweep, a moment after the last probe,
+            // deletes every entry for a lab address that was not there before the run, in every namespace probed.
+            if (Attempts.All(a => a == 0)) return;
+            Thread.Sleep(100);
+            var all = _targets.Select(t => t.Address).Concat(_addressesOf.Values.SelectMany(a => a)).ToHashSet();
+            var namespaces = _targets.Select(t => t.Source).Concat(_targets.Select(t => t.Destination)).Distinct(StringComparer.Ordinal).ToList();
+            try { ForgetNeighbours(_kernel, namespaces, _ => all, _before); }
             catch (Errors.NetNsException) { /* a namespace went away meanwhile */ }
         }
 

@@ -83,14 +83,17 @@ internal sealed class RouteSpec
         IPAddress? gw = null;
         if (!string.IsNullOrEmpty(gateway))
         {
-            if (!IPAddress.TryParse(gateway, out gw) || gateway.Contains('%') || gateway.Contains('/') || (gw.AddressFamily == AddressFamily.InterNetwork && gateway.Count(c => c == '.') != 3))
+            if (gateway.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || !IPAddress.TryParse(gateway, out gw) || gateway.Contains('%') || gateway.Contains('/') || (gw.AddressFamily == AddressFamily.InterNetwork && gateway.Count(c => c == '.') != 3))
                 throw Bad("InvalidGateway", gateway, "-Gateway", "expected an IPv4 or IPv6 address such as 10.0.0.254 (no prefix length).");
             if (gw.Equals(IPAddress.Any) || gw.Equals(IPAddress.IPv6Any) || IsMulticast(gw) || gw.Equals(IPAddress.Broadcast))
                 throw Bad("InvalidGateway", gateway, "-Gateway", "a gateway is a unicast address of a neighbour.");
             if (wanted is not null && gw.AddressFamily != wanted)
                 throw Bad("InvalidGateway", gateway, "-Gateway", $"it is an {FamilyText(gw.AddressFamily)} address but the route is {FamilyText(wanted.Value)}.");
         }
-        var text = destination?.Trim() ?? string.Empty;
+        // No trimming: a destination with whitespace or control characters (a newline pasted along) is refused, not repaired.
+        var text = destination ?? string.Empty;
+        if (text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw Bad("InvalidRouteDestination", destination, "-Destination", "it holds whitespace or control characters.");
         IPAddress dst;
         int prefix;
         if (text.Equals("default", StringComparison.OrdinalIgnoreCase))
