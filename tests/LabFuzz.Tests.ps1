@@ -3,7 +3,7 @@
 # numbers, malformed addresses, duplicate objects. Each one is either refused by New-NetLab -WhatIf with a NetNs
 # InvalidArgument-class error (InvalidArgument, or ObjectNotFound for a reference to something the definition lacks) that
 # names its place in the definition, or accepted; a sample of the accepted ones is built for real and removed. Never an
-# unhandled exception, never a leftover. The seed is printed; NETNS_FUZZ_SEED replays a run.
+# unhandled exception, never a leftover. The seed is printed; NETNS_FUZZ_SEED replays a run (default: a fixed seed; NETNS_FUZZ_SEED=random draws one).
 BeforeDiscovery {
     $script:FuzzCount = if ($env:NETNS_FUZZ_COUNT) { [int]$env:NETNS_FUZZ_COUNT } else { 500 }
 }
@@ -51,7 +51,8 @@ BeforeAll {
         }
     }
 
-    $script:seed = if ($env:NETNS_FUZZ_SEED) { [int]$env:NETNS_FUZZ_SEED } else { [Environment]::TickCount -band 0x7fffffff }
+    # A fixed seed by default, so that CI runs the same 500 mutations every time; NETNS_FUZZ_SEED=random draws a new one.
+    $script:seed = if ($env:NETNS_FUZZ_SEED -eq 'random') { [Environment]::TickCount -band 0x7fffffff } elseif ($env:NETNS_FUZZ_SEED) { [int]$env:NETNS_FUZZ_SEED } else { 5462434 }
     $script:rng = [Random]::new($seed)
     function Pick($list) { $l = @($list); $l[$rng.Next(0, $l.Count)] }
     function Get-RandomName([int] $Length) { -join (1..$Length | ForEach-Object { Pick ([char[]]'abcdefghijklmnopqrstuvwxyz0123456789-_.') }) }
@@ -188,7 +189,8 @@ Describe 'Lab definition fuzzing' {
         }
         $validated = $sw.Elapsed
         # Build a sample of the accepted ones for real (not the huge ones), and remove them.
-        $sample = @($accepted | Where-Object { @($_.Definition.Namespaces).Count -le 20 } | Select-Object -First 6)
+        # (A huge list of links on few namespaces is huge too: its teardown alone is ovs-vswitchd removing every port.)
+        $sample = @($accepted | Where-Object { @($_.Definition.Namespaces).Count -le 20 -and @($_.Definition.Links).Count -le 40 } | Select-Object -First 6)
         foreach ($m in $sample) {
             $lab = New-NetLab -Definition $m.Definition @O -ErrorVariable e -ErrorAction SilentlyContinue
             if (-not $lab) { $bad.Add("accepted $($m.Kind) at $($m.Place) by -WhatIf, then the build failed: $($e[0])"); continue }
