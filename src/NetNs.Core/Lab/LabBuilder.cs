@@ -60,7 +60,7 @@ internal sealed class LabBuilder
         var ports = new List<string>();
         if (d.Bridges.Count > 0)
         {
-            var state = LabOvs.Read(_runner, o.OvsSocket, _ct);
+            var state = LabOvs.Read(_context, o.OvsSocket);
             bridges.AddRange(state.BridgeRows.Select(x => x.Name));
             ports.AddRange(state.PortRows.Select(x => x.Name));
         }
@@ -110,7 +110,7 @@ internal sealed class LabBuilder
             if (LabCommands.OvsBuild(d, datapaths, o.OvsSocket) is { } ovsCmd)
             {
                 // One OVSDB transaction for every bridge and port (in process), applied by ovs-vswitchd while the kernel part runs.
-                var client = LabOvs.Client(_runner, o.OvsSocket, _ct);
+                var client = LabOvs.Client(_context, o.OvsSocket);
                 var bridges = LabOvs.Bridges(d, datapaths);
                 ovs = Task.Run(() => client.CreateBridges(bridges, ovsCmd), _ct);
             }
@@ -205,7 +205,7 @@ internal sealed class LabBuilder
         {
             // Not disposed: the task may still set it after the wait timed out (it has no kernel handle unless one is asked for).
             var committed = new ManualResetEventSlim();
-            var client = LabOvs.Client(_runner, r.OvsSocket, _ct);
+            var client = LabOvs.Client(_context, r.OvsSocket);
             var bridges = d.Bridges.Select(b => b.Name).ToList();
             ovs = Task.Run(() =>
             {
@@ -215,7 +215,7 @@ internal sealed class LabBuilder
                     // another process since the check (the build's add-br then failed) is not this lab's.
                     if (rollback)
                     {
-                        var marked = LabOvs.Read(_runner, r.OvsSocket, _ct).BridgeRows
+                        var marked = LabOvs.Read(_context, r.OvsSocket).BridgeRows
                             .Where(b => b.ExternalIds.GetValueOrDefault(LabMarks.ExternalIdKey) == d.Name).Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
                         bridges = bridges.Where(marked.Contains).ToList();
                     }

@@ -79,7 +79,7 @@ internal sealed class LabInspector
         Ovs.OvsState? ovs = null;
         if (d.Bridges.Count > 0)
         {
-            ovs = LabOvs.Read(_runner, r.OvsSocket, _ct);
+            ovs = LabOvs.Read(_context, r.OvsSocket);
             var byName = ovs.BridgeRows.ToDictionary(b => b.Name, StringComparer.Ordinal);
             foreach (var b in d.Bridges)
                 if (byName.TryGetValue(b.Name, out var ob)) bridges.Add(new LabBridge(b.Name, AsDefined(b.DatapathType, OvsDatapath.FromColumn(ob.DatapathType))));

@@ -6,21 +6,21 @@ namespace NetNs.Core.Lab;
 
 /// <summary>
 /// The Open vSwitch side of the lab code: the one place it gets an <see cref="OvsClient"/> of a lab's database (OVSDB
-/// JSON-RPC, on the production context), the reads of its bridges and ports, and the bridges and ports a definition
+/// JSON-RPC, on the caller's context), the reads of its bridges and ports, and the bridges and ports a definition
 /// creates (with their VLANs and owner marks). ErrorIds: <c>OvsUnreachable</c> (ConnectionError) and <c>OvsTimeout</c>
 /// (OperationTimeout), both fatal, when the database does not answer.
 /// </summary>
 internal static class LabOvs
 {
-    /// <summary>A client of the database at <paramref name="ovsSocket"/> (null: the system one); -Verbose lines go to the runner's trace.</summary>
-    public static OvsClient Client(IToolRunner runner, string? ovsSocket, CancellationToken ct, int timeoutSeconds = 30)
-    {
-        var connection = LabCommands.Connection(ovsSocket, timeoutSeconds);
-        return new OvsClient(NetNsContext.Production(connection, ct, runner.CommandStarting), connection);
-    }
+    /// <summary>
+    /// A client of the database at <paramref name="ovsSocket"/> (null: the system one) over the caller's context (its OVSDB
+    /// seam, trace and cancellation): a lab may have an Open vSwitch of its own, so only the connection differs.
+    /// </summary>
+    public static OvsClient Client(NetNsContext context, string? ovsSocket, int timeoutSeconds = 30) =>
+        new(context, LabCommands.Connection(ovsSocket, timeoutSeconds));
 
     /// <summary>Reads bridges, ports and interfaces of the database at <paramref name="ovsSocket"/> (null: the system one).</summary>
-    public static OvsState Read(IToolRunner runner, string? ovsSocket, CancellationToken ct) => Client(runner, ovsSocket, ct, 10).GetState();
+    public static OvsState Read(NetNsContext context, string? ovsSocket) => Client(context, ovsSocket, 10).GetState();
 
     /// <summary>The owner mark of a lab's bridges and ports: <c>external_ids:netns-lab=NAME</c>.</summary>
     public static IReadOnlyDictionary<string, string> Mark(string lab) => new Dictionary<string, string> { [LabMarks.ExternalIdKey] = lab };

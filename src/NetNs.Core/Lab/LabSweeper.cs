@@ -93,7 +93,7 @@ internal sealed class LabSweeper
         {
             if (socket is not null && !File.Exists(socket)) continue;
             Ovs.OvsState state;
-            try { state = LabOvs.Read(_runner, socket, _ct); }
+            try { state = LabOvs.Read(_context, socket); }
             catch (NetNsException ex) { if (socket is not null) Warn?.Invoke(ex); continue; }
             var delBr = new List<string>();
             var delPort = new List<string>();
@@ -109,7 +109,7 @@ internal sealed class LabSweeper
                 var item = new NetLabSweepItem(lab ?? "", "Port", "", p.Name, "no live lab record");
                 if (Orphan(lab) && Ok(item)) { delPort.Add(p.Name); removed.Add(item); }
             }
-            try { LabOvs.Client(_runner, socket, _ct).RemoveIfExist(delBr, delPort); }
+            try { LabOvs.Client(_context, socket).RemoveIfExist(delBr, delPort); }
             catch (NetNsException ex)
             {
                 Warn?.Invoke(new NetNsException("LabSweepFailed", ex.Category, $"Cannot remove orphan OVS objects at {socket ?? "the system database"}: {ex.Message}", socket ?? "db.sock", ex));
